@@ -1,0 +1,463 @@
+// The hot loops as WebAssembly SIMD, four floats per instruction: the separable resampling passes, the blur
+// passes, the colour ops and the final conversion to bytes. The module is small, so it is assembled here from
+// opcodes (WebAssembly binary format + the SIMD proposal's opcode table) rather than shipped as a binary blob.
+
+import { LUMA_B, LUMA_G, LUMA_R } from './image.js';
+
+/** Unsigned LEB128. */
+function u32(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 for i32.const. */
+function s32(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const get = (i: number): number[] => [0x20, ...u32(i)];
+const set = (i: number): number[] => [0x21, ...u32(i)];
+const tee = (i: number): number[] => [0x22, ...u32(i)];
+const i32 = (n: number): number[] => [0x41, ...s32(n)];
+const add = [0x6a];
+const sub = [0x6b];
+const mul = [0x6c];
+const geU = [0x4f];
+const select = [0x1b];
+const load = [0x28, 2, 0];
+const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...u32(op), ...imm];
+const vload = simd(0x00, 0, 0);
+const vstore = simd(0x0b, 0, 0);
+const vsplat32 = simd(0x09, 0, 0);
+const vzero = simd(0x0c, ...new Array<number>(16).fill(0));
+const fadd = simd(0xe4);
+const fmul = simd(0xe6);
+/** Four bytes to four floats: load32_zero, widen u8 -> u16 -> u32, convert. */
+const vloadU8 = [...simd(0x5c, 0, 0), ...simd(0x89), ...simd(0xa9), ...simd(0xfb)];
+
+/** `for (i = 0; i < n; i += step) body` with i and n locals. */
+function loop(i: number, n: number, step: number, body: number[]): number[] {
+  return [
+    ...i32(0), ...set(i),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(i), ...get(n), ...geU, 0x0d, 1,
+    ...body,
+    ...get(i), ...i32(step), ...add, ...set(i),
+    0x0c, 0,
+    0x0b, 0x0b,
+  ];
+}
+
+interface Func {
+  params: number[];
+  locals: number[];
+  body: number[];
+}
+
+const ints = (n: number): number[] => new Array<number>(n).fill(I32);
+
+/**
+ * vpassU8(dst, src, stride, n, first, count, weights, ksize, rows): for each output row o,
+ * dst[o][0..n) = sum_t weights[o * ksize + t] * src[(first[o] + t) * stride + 0..n). Output rows of n floats; source
+ * rows of bytes, `stride` bytes apart. Two taps per sweep over the row; writes round n up to 4.
+ */
+function vpass(): Func {
+  const [dst, src, stride, n, first, count, weights, ksize, rows] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [o, t, cnt, out, end, p, a, b, wp, wa, wb] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const selectV128 = [0x1c, 1, V128];
+  /** `while (p < end) { body; p += 16 }` */
+  const sweep = (body: number[]): number[] => [
+    ...get(out), ...set(p),
+    0x02, 0x40, 0x03, 0x40,
+    ...get(p), ...get(end), ...geU, 0x0d, 1,
+    ...body,
+    ...get(p), ...i32(16), ...add, ...set(p),
+    0x0c, 0,
+    0x0b, 0x0b,
+  ];
+  // Two taps per sweep over the row: dst += src[a] * wa + src[b] * wb (wb = 0 past the last tap).
+  const pair = sweep([
+    ...get(p),
+    ...get(p), ...vload,
+    ...get(a), ...vloadU8, ...get(wa), ...fmul, ...fadd,
+    ...get(b), ...vloadU8, ...get(wb), ...fmul, ...fadd,
+    ...vstore,
+    ...get(a), ...i32(4), ...add, ...set(a),
+    ...get(b), ...i32(4), ...add, ...set(b),
+  ]);
+  const body = loop(o, rows, 1, [
+    ...get(dst), ...get(o), ...get(n), ...mul, ...i32(4), ...mul, ...add, ...tee(out),
+    ...get(n), ...i32(4), ...mul, ...add, ...set(end),
+    ...get(count), ...get(o), ...i32(4), ...mul, ...add, ...load, ...set(cnt),
+    ...sweep([...get(p), ...vzero, ...vstore]),
+    ...loop(t, cnt, 2, [
+      ...get(src),
+      ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...get(t), ...add,
+      ...get(stride), ...mul, ...add, ...tee(a),
+      ...get(stride), ...add, ...get(a),
+      ...get(t), ...i32(1), ...add, ...get(cnt), 0x48, ...select, ...set(b),
+      ...get(weights), ...get(o), ...get(ksize), ...mul, ...get(t), ...add, ...i32(4), ...mul, ...add, ...tee(wp),
+      ...vsplat32, ...set(wa),
+      ...get(wp), ...simd(0x09, 0, 4), ...vzero,
+      ...get(t), ...i32(1), ...add, ...get(cnt), 0x48, ...selectV128, ...set(wb),
+      ...pair,
+    ]),
+  ]);
+  return { params: ints(9), locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128], body };
+}
+
+/**
+ * hpass(dst, src, stride, rows, first, count, weights, ksize, n, flip): for each source row y and output pixel
+ * d (mirrored when flip), the RGB of dst[y][d] = sum_t weights[o * ksize + t] * src[y][first[o] + t] on RGB
+ * pixels (12 bytes). Each pixel is summed as a 4-lane vector and stored 16 bytes wide, so the 4th lane spills
+ * into the next pixel, which is written after it.
+ */
+function hpass(): Func {
+  const [dst, src, stride, rows, first, count, weights, ksize, n, flip] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [y, d, o, t, cnt, p, wp, acc, out, row] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+  const body = [
+    ...get(dst), ...set(out),
+    ...loop(y, rows, 1, [
+      ...get(src), ...get(y), ...get(stride), ...mul, ...add, ...set(row),
+      ...loop(d, n, 1, [
+        ...get(n), ...i32(1), ...sub, ...get(d), ...sub,
+        ...get(d), ...get(flip), ...select, ...set(o),
+        ...get(count), ...get(o), ...i32(4), ...mul, ...add, ...load, ...set(cnt),
+        ...get(row), ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...i32(12), ...mul, ...add, ...set(p),
+        ...get(weights), ...get(o), ...get(ksize), ...mul, ...i32(4), ...mul, ...add, ...set(wp),
+        ...vzero, ...set(acc),
+        ...loop(t, cnt, 1, [
+          ...get(acc), ...get(p), ...vload, ...get(wp), ...vsplat32, ...fmul, ...fadd, ...set(acc),
+          ...get(p), ...i32(12), ...add, ...set(p),
+          ...get(wp), ...i32(4), ...add, ...set(wp),
+        ]),
+        ...get(out), ...get(acc), ...vstore,
+        ...get(out), ...i32(12), ...add, ...set(out),
+      ]),
+    ]),
+  ];
+  return { params: ints(10), locals: [I32, I32, I32, I32, I32, I32, I32, V128, I32, I32], body };
+}
+
+/**
+ * sym(dst, dstStride, src, srcStride, step, n, rows, weights, r): a symmetric 1-D filter over padded input.
+ * For each row y and float i < n: dst[y][i] = w0 * s[i] + sum_{t=1..r} w_t * (s[i - t step] + s[i + t step]),
+ * s = src + y * srcStride. With step = 12 bytes it blurs along a row of RGB pixels; with step = a row's
+ * stride it blurs down the columns. The input must hold r padding pixels (or rows) on both sides.
+ */
+function sym(): Func {
+  const [dst, dstStride, src, srcStride, step, n, rows, weights, r] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [y, o, end, sp, t, off, wp, acc, w0] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const body = [
+    ...get(weights), ...vsplat32, ...set(w0),
+    ...loop(y, rows, 1, [
+      ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...tee(o),
+      ...get(n), ...i32(4), ...mul, ...add, ...set(end),
+      ...get(src), ...get(y), ...get(srcStride), ...mul, ...add, ...set(sp),
+      0x02, 0x40, 0x03, 0x40,
+      ...get(o), ...get(end), ...geU, 0x0d, 1,
+      ...get(sp), ...vload, ...get(w0), ...fmul, ...set(acc),
+      ...get(step), ...set(off),
+      ...get(weights), ...i32(4), ...add, ...set(wp),
+      ...i32(1), ...set(t),
+      0x02, 0x40, 0x03, 0x40,
+      ...get(t), ...get(r), 0x4a, 0x0d, 1,
+      ...get(acc),
+      ...get(sp), ...get(off), ...sub, ...vload,
+      ...get(sp), ...get(off), ...add, ...vload,
+      ...fadd, ...get(wp), ...vsplat32, ...fmul, ...fadd, ...set(acc),
+      ...get(off), ...get(step), ...add, ...set(off),
+      ...get(wp), ...i32(4), ...add, ...set(wp),
+      ...get(t), ...i32(1), ...add, ...set(t),
+      0x0c, 0,
+      0x0b, 0x0b,
+      ...get(o), ...get(acc), ...vstore,
+      ...get(o), ...i32(16), ...add, ...set(o),
+      ...get(sp), ...i32(16), ...add, ...set(sp),
+      0x0c, 0,
+      0x0b, 0x0b,
+    ]),
+  ];
+  return { params: ints(9), locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128], body };
+}
+
+/** Radii up to this get a blur pass with the taps unrolled and the weights in registers. */
+export const UNROLLED_RADIUS = 12;
+
+/**
+ * blurH<r>(dst, dstStride, src, srcStride, n, rows, weights): `sym` along rows (step 12 bytes) for one radius,
+ * unrolled: every tap is two loads at constant offsets from one moving pointer.
+ */
+function blurH(r: number): Func {
+  const [dst, dstStride, src, srcStride, n, rows, weights] = [0, 1, 2, 3, 4, 5, 6];
+  const [y, o, end, sp] = [7, 8, 9, 10];
+  const w = (t: number): number => 11 + t;
+  const at = (offset: number): number[] => [...get(sp), ...simd(0x00, 0, ...u32(offset))];
+  const taps: number[] = [...at(r * 12), ...get(w(0)), ...fmul];
+  for (let t = 1; t <= r; t++) taps.push(...at((r - t) * 12), ...at((r + t) * 12), ...fadd, ...get(w(t)), ...fmul, ...fadd);
+  const body = [
+    ...Array.from({ length: r + 1 }, (_, t) => [...get(weights), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+    ...loop(y, rows, 1, [
+      ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...tee(o),
+      ...get(n), ...i32(4), ...mul, ...add, ...set(end),
+      ...get(src), ...get(y), ...get(srcStride), ...mul, ...add, ...i32(r * 12), ...sub, ...set(sp),
+      0x02, 0x40, 0x03, 0x40,
+      ...get(o), ...get(end), ...geU, 0x0d, 1,
+      ...get(o), ...taps, ...vstore,
+      ...get(o), ...i32(16), ...add, ...set(o),
+      ...get(sp), ...i32(16), ...add, ...set(sp),
+      0x0c, 0,
+      0x0b, 0x0b,
+    ]),
+  ];
+  return { params: ints(7), locals: [I32, I32, I32, I32, ...new Array<number>(r + 1).fill(V128)], body };
+}
+
+/**
+ * blurV<r>(dst, dstStride, src, srcStride, n, rows, weights): `sym` down the columns for one radius, unrolled.
+ * Output row y reads input rows y .. y + 2r (the input has r padding rows on top), each through its own pointer.
+ */
+function blurV(r: number): Func {
+  const [dst, dstStride, src, srcStride, n, rows, weights] = [0, 1, 2, 3, 4, 5, 6];
+  const [y, o, end, i] = [7, 8, 9, 10];
+  const w = (t: number): number => 11 + t;
+  const row = (k: number): number => 11 + (r + 1) + k;
+  const at = (k: number): number[] => [...get(row(k)), ...get(i), ...add, ...vload];
+  const taps: number[] = [...at(r), ...get(w(0)), ...fmul];
+  for (let t = 1; t <= r; t++) taps.push(...at(r - t), ...at(r + t), ...fadd, ...get(w(t)), ...fmul, ...fadd);
+  const body = [
+    ...Array.from({ length: r + 1 }, (_, t) => [...get(weights), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+    ...loop(y, rows, 1, [
+      ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...set(o),
+      ...get(n), ...i32(4), ...mul, ...set(end),
+      ...Array.from({ length: 2 * r + 1 }, (_, k) =>
+        [...get(src), ...get(y), ...i32(k), ...add, ...get(srcStride), ...mul, ...add, ...set(row(k))]).flat(),
+      ...i32(0), ...set(i),
+      0x02, 0x40, 0x03, 0x40,
+      ...get(i), ...get(end), ...geU, 0x0d, 1,
+      ...get(o), ...get(i), ...add, ...taps, ...vstore,
+      ...get(i), ...i32(16), ...add, ...set(i),
+      0x0c, 0,
+      0x0b, 0x0b,
+    ]),
+  ];
+  return { params: ints(7), locals: [I32, I32, I32, I32, ...new Array<number>(r + 1).fill(V128), ...ints(2 * r + 1)], body };
+}
+
+const fmin = simd(0xe8);
+const fmax = simd(0xe9);
+const vand = simd(0x4e);
+const bitselect = simd(0x52);
+const fsplat = simd(0x13);
+const shuffle = (lanes: number[]): number[] => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+const f32x4 = (a: number, b: number, c: number, d: number): number[] =>
+  simd(0x0c, ...new Uint8Array(new Float32Array([a, b, c, d]).buffer));
+const rgbMask = simd(0x0c, ...new Array<number>(12).fill(0xff), 0, 0, 0, 0);
+const clamp01 = [...f32x4(0, 0, 0, 0), ...fmax, ...f32x4(1, 1, 1, 1), ...fmin];
+
+/** channelSums(ptr, pixels, out): per-channel sums of RGB pixels as 4 floats at out (4th lane 0). */
+function channelSums(): Func {
+  const [ptr, pixels, out, i, acc] = [0, 1, 2, 3, 4];
+  return {
+    params: [I32, I32, I32],
+    locals: [I32, V128],
+    body: [
+      ...vzero, ...set(acc),
+      ...loop(i, pixels, 1, [
+        ...get(acc), ...get(ptr), ...get(i), ...i32(12), ...mul, ...add, ...vload, ...rgbMask, ...vand, ...fadd, ...set(acc),
+      ]),
+      ...get(out), ...get(acc), ...vstore,
+    ],
+  };
+}
+
+/** Opcodes of a `colour` program entry: (i32 op, f32 a, f32 b), 12 bytes. */
+export const COLOUR_OPS = { affine: 0, saturation: 1, hue: 2 } as const;
+
+/**
+ * colour(ptr, pixels, program, steps, sums): run a short program of colour ops over RGB pixels in one pass,
+ * four pixels at a time deinterleaved into R, G, B vectors (so the jitter's ops cost one load and store, not
+ * one each). Ops, torchvision's float formulas:
+ * - affine(a, b): x = clamp(a x + b, 0, 1) per channel (brightness: b = 0; contrast: b = (1 - a) mean);
+ * - saturation(a, b = 1 - a): x = clamp(a x + b luma, 0, 1) (a = 0 is grayscale);
+ * - hue(a = 6 shift): HSV rotation; channel n (R 5, G 3, B 1) = v - c clamp(min(k, 4 - k), 0, 1) with
+ *   k = (n + 6h) mod 6 and c = v - min: the p, q, t of `_hsv2rgb` without per-sector selects.
+ * With sums != 0, the per-channel sums of the result are left as three 4-lane vectors at sums.
+ */
+function colour(): Func {
+  const [ptr, pixels, program, steps, sums] = [0, 1, 2, 3, 4];
+  const [i, q, k, e] = [5, 6, 7, 8];
+  const [v0, v1, v2, R, G, B, mx, c, h6, isR, isG, va, vb, g, sR, sG, sB, mask] = Array.from({ length: 18 }, (_, n) => 9 + n);
+  const x = (n: number): number[] => get(n);
+  const splat = (v: number): number[] => f32x4(v, v, v, v);
+  const fsub = simd(0xe5);
+  const fdiv = simd(0xe7);
+  const feq = simd(0x41);
+  const floor = simd(0x68);
+  const pick = (a: number, b: number, l01: number[], third: number, l2: number[]): number[] =>
+    [...x(a), ...x(b), ...shuffle(l01), ...x(third), ...shuffle(l2)];
+  // bitselect(a, b, mask) = mask ? a : b
+  const choose = (a: number[], b: number[], m: number[]): number[] => [...a, ...b, ...m, ...bitselect];
+  const each = (f: (ch: number) => number[]): number[] => [...f(R), ...set(R), ...f(G), ...set(G), ...f(B), ...set(B)];
+  const affineOp = each((ch) => [...x(ch), ...x(va), ...fmul, ...x(vb), ...fadd, ...clamp01]);
+  const saturationOp = [
+    ...x(R), ...splat(LUMA_R), ...fmul, ...x(G), ...splat(LUMA_G), ...fmul, ...fadd, ...x(B), ...splat(LUMA_B), ...fmul, ...fadd,
+    ...x(vb), ...fmul, ...set(g),
+    ...each((ch) => [...x(ch), ...x(va), ...fmul, ...x(g), ...fadd, ...clamp01]),
+  ];
+  const channel = (n: number): number[] => [
+    ...x(mx), ...x(c),
+    // k = (n + 6h) mod 6 = y - 6 floor(y / 6)
+    ...splat(n), ...x(h6), ...fadd, ...set(v0),
+    ...x(v0), ...x(v0), ...splat(1 / 6), ...fmul, ...floor, ...splat(6), ...fmul, ...fsub, ...set(v0),
+    ...x(v0), ...splat(4), ...x(v0), ...fsub, ...fmin, ...splat(1), ...fmin, ...splat(0), ...fmax,
+    ...fmul, ...fsub,
+  ];
+  const hueOp = [
+    ...x(R), ...x(G), ...fmax, ...x(B), ...fmax, ...set(mx),
+    ...x(mx), ...x(R), ...x(G), ...fmin, ...x(B), ...fmin, ...fsub, ...set(c),
+    ...x(mx), ...x(R), ...feq, ...set(isR),
+    ...x(mx), ...x(G), ...feq, ...set(isG),
+    // 6h = (max == r) ? (g - b) / c : (max == g) ? 2 + (b - r) / c : 4 + (r - g) / c, plus 6 shift; gray
+    // pixels (c = 0) divide 0 by a tiny number and come out as v - 0 = v, unchanged.
+    ...choose(splat(0), choose(splat(2), splat(4), x(isG)), x(isR)),
+    ...choose([...x(G), ...x(B), ...fsub], choose([...x(B), ...x(R), ...fsub], [...x(R), ...x(G), ...fsub], x(isG)), x(isR)),
+    ...x(c), ...splat(1e-30), ...fmax, ...fdiv, ...fadd, ...x(va), ...fadd, ...set(h6),
+    ...channel(5), ...channel(3), ...channel(1),
+    ...set(B), ...set(G), ...set(R),
+  ];
+  const sum = (acc: number, ch: number): number[] => [...x(acc), ...x(ch), ...x(mask), ...vand, ...fadd, ...set(acc)];
+  return {
+    params: ints(5),
+    locals: [...ints(4), ...new Array<number>(18).fill(V128)],
+    body: [
+      ...vzero, ...set(sR), ...vzero, ...set(sG), ...vzero, ...set(sB),
+      ...loop(i, pixels, 4, [
+        ...get(ptr), ...get(i), ...i32(12), ...mul, ...add, ...set(q),
+        ...get(q), ...simd(0x00, 0, 0), ...set(v0),
+        ...get(q), ...simd(0x00, 0, 16), ...set(v1),
+        ...get(q), ...simd(0x00, 0, 32), ...set(v2),
+        ...pick(v0, v1, [0, 3, 6, 0], v2, [0, 1, 2, 5]), ...set(R),
+        ...pick(v0, v1, [1, 4, 7, 0], v2, [0, 1, 2, 6]), ...set(G),
+        ...pick(v0, v1, [2, 5, 0, 0], v2, [0, 1, 4, 7]), ...set(B),
+        ...loop(k, steps, 1, [
+          ...get(program), ...get(k), ...i32(12), ...mul, ...add, ...set(e),
+          ...get(e), 0x2a, 2, 4, ...fsplat, ...set(va),
+          ...get(e), 0x2a, 2, 8, ...fsplat, ...set(vb),
+          ...get(e), ...load, ...i32(COLOUR_OPS.affine), 0x46,
+          0x04, 0x40, ...affineOp,
+          0x05,
+          ...get(e), ...load, ...i32(COLOUR_OPS.saturation), 0x46,
+          0x04, 0x40, ...saturationOp, 0x05, ...hueOp, 0x0b,
+          0x0b,
+        ]),
+        ...get(sums),
+        0x04, 0x40,
+        // lanes past the last pixel hold slack, not pixels: mask them out of the sums
+        ...get(i), ...simd(0x11), ...simd(0x0c, ...new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)), ...simd(0xae),
+        ...get(pixels), ...simd(0x11), ...simd(0x39), ...set(mask),
+        ...sum(sR, R), ...sum(sG, G), ...sum(sB, B),
+        0x0b,
+        // interleave back: (R0 G0 B0 R1) (G1 B1 R2 G2) (B2 R3 G3 B3)
+        ...get(q), ...pick(R, G, [0, 4, 0, 1], B, [0, 1, 4, 3]), ...simd(0x0b, 0, 0),
+        ...get(q), ...pick(G, B, [1, 5, 0, 2], R, [0, 1, 6, 3]), ...simd(0x0b, 0, 16),
+        ...get(q), ...pick(B, R, [2, 7, 0, 3], G, [0, 1, 7, 3]), ...simd(0x0b, 0, 32),
+      ]),
+      ...get(sums),
+      0x04, 0x40,
+      ...get(sums), ...x(sR), ...simd(0x0b, 0, 0),
+      ...get(sums), ...x(sG), ...simd(0x0b, 0, 16),
+      ...get(sums), ...x(sB), ...simd(0x0b, 0, 32),
+      0x0b,
+    ],
+  };
+}
+
+/** toBytes(dst, src, n): dst[i] = trunc(src[i] * 255 + 0.5) saturated to 0..255, 16 at a time. */
+function toBytes(): Func {
+  const [dst, src, n, i, q] = [0, 1, 2, 3, 4];
+  const word = (k: number): number[] => [...get(q), ...simd(0x00, 0, k * 16), ...f32x4(255, 255, 255, 255), ...fmul,
+    ...f32x4(0.5, 0.5, 0.5, 0.5), ...fadd, ...simd(0xf9)];
+  return {
+    params: [I32, I32, I32],
+    locals: [I32, I32],
+    body: loop(i, n, 16, [
+      ...get(src), ...get(i), ...i32(4), ...mul, ...add, ...set(q),
+      ...get(dst), ...get(i), ...add,
+      ...word(0), ...word(1), ...simd(0x86), ...word(2), ...word(3), ...simd(0x86), ...simd(0x66),
+      ...vstore,
+    ]),
+  };
+}
+
+function assemble(): Uint8Array {
+  const funcs = [
+    { name: 'vpassU8', ...vpass() }, { name: 'hpass', ...hpass() },
+    { name: 'channelSums', ...channelSums() }, { name: 'colour', ...colour() }, { name: 'toBytes', ...toBytes() },
+    { name: 'sym', ...sym() },
+    ...Array.from({ length: UNROLLED_RADIUS }, (_, k) => [
+      { name: `blurH${k + 1}`, ...blurH(k + 1) }, { name: `blurV${k + 1}`, ...blurV(k + 1) },
+    ]).flat(),
+  ];
+  const section = (id: number, bytes: number[]): number[] => [id, ...u32(bytes.length), ...bytes];
+  const vec = (items: number[][]): number[] => [...u32(items.length), ...items.flat()];
+  const name = (s: string): number[] => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
+  const types = vec(funcs.map((f) => [0x60, ...u32(f.params.length), ...f.params, 0]));
+  const functions = vec(funcs.map((_, i) => u32(i)));
+  const memory = vec([[0x00, 1]]);
+  const exports = vec([...funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)]), [...name('memory'), 0x02, 0]]);
+  const code = vec(funcs.map((f) => {
+    const locals = vec(f.locals.map((type) => [1, type]));
+    const body = [...locals, ...f.body, 0x0b];
+    return [...u32(body.length), ...body];
+  }));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types), ...section(3, functions), ...section(5, memory), ...section(7, exports), ...section(10, code),
+  ]);
+}
+
+/** The slice of the WebAssembly API used here (this project's TypeScript lib settings do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: object };
+}
+
+/** A WebAssembly.Memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+interface Exports {
+  memory: WasmMemory;
+  vpassU8(dst: number, src: number, stride: number, n: number, first: number, count: number, weights: number, ksize: number, rows: number): void;
+  hpass(dst: number, src: number, stride: number, rows: number, first: number, count: number, weights: number, ksize: number, n: number, flip: number): void;
+  channelSums(ptr: number, pixels: number, out: number): void;
+  colour(ptr: number, pixels: number, program: number, steps: number, sums: number): void;
+  toBytes(dst: number, src: number, n: number): void;
+  sym(dst: number, dstStride: number, src: number, srcStride: number, step: number, n: number, rows: number, weights: number, r: number): void;
+  [unrolled: `blur${'H' | 'V'}${number}`]: (dst: number, dstStride: number, src: number, srcStride: number, n: number, rows: number, weights: number) => void;
+}
+
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The instantiated kernels (one instance, and so one memory, per thread). */
+export const kernels = new wasm.Instance(new wasm.Module(assemble())).exports as Exports;

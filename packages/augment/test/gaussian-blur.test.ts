@@ -1,0 +1,52 @@
+import test from 'ava';
+import { AugmentOptionError } from '../src/errors.js';
+import { autoKernelSize, blurImage, gaussianBlur, gaussianWeights } from '../src/gaussian-blur.js';
+
+const invalid: [string, unknown, string][] = [
+  ['even kernel', { kernelSize: 4 }, "Expected odd positive integer or 'auto' for options.kernelSize but received 4 of type number"],
+  ['kernel string', { kernelSize: 'big' }, "Expected odd positive integer or 'auto' for options.kernelSize but received \"big\" of type string"],
+  ['zero sigma', { sigma: [0, 2] }, 'Expected [lo, hi] with 0 < lo <= hi for options.sigma but received [0,2] of type object'],
+  ['sigma number', { sigma: 1 }, 'Expected [lo, hi] with 0 < lo <= hi for options.sigma but received 1 of type number'],
+  ['p', { p: 5 }, 'Expected number between 0 and 1 for options.p but received 5 of type number'],
+];
+for (const [title, options, message] of invalid) {
+  test(`invalid options: ${title}`, (t) => {
+    t.throws(() => gaussianBlur(options as never), { instanceOf: AugmentOptionError, message });
+  });
+}
+
+test('defaults are SimCLR: sigma [0.1, 2], kernel 10% of the side, p 0.5', (t) => {
+  t.deepEqual(gaussianBlur().spec, { op: 'gaussianBlur', sigma: [0.1, 2], kernelSize: 'auto', p: 0.5 });
+  t.deepEqual([224, 96, 32, 28, 19].map(autoKernelSize), [23, 9, 3, 3, 1]);
+});
+
+test('weights are normalised and truncated only where negligible', (t) => {
+  const w = gaussianWeights(23, 2);
+  t.true(Math.abs(w.reduce((s, v, i) => s + (i === 0 ? v : 2 * v), 0) - 1) < 1e-12);
+  t.is(w.length, 10);
+  t.is(gaussianWeights(23, 0.1).length, 2);
+});
+
+test('a constant image stays constant (reflect padding) and an impulse spreads symmetrically', (t) => {
+  const flat = { data: new Float32Array(10 * 6 * 3).fill(0.25), width: 10, height: 6 };
+  blurImage(flat, 9, 1.5);
+  t.true(flat.data.every((v) => Math.abs(v - 0.25) < 1e-6));
+  const impulse = { data: new Float32Array(15 * 15 * 3), width: 15, height: 15 };
+  impulse.data[(7 * 15 + 7) * 3 + 1] = 1;
+  blurImage(impulse, 7, 1);
+  const at = (x: number, y: number) => impulse.data[(y * 15 + x) * 3 + 1];
+  const total = impulse.data.reduce((s, v) => s + v, 0);
+  t.true(Math.abs(total - 1) < 1e-5);
+  t.true(Math.abs(at(6, 7) - at(8, 7)) < 1e-7 && Math.abs(at(7, 5) - at(7, 9)) < 1e-7 && Math.abs(at(6, 6) - at(8, 8)) < 1e-7);
+  t.true(at(7, 7) > at(6, 7) && at(6, 7) > at(5, 7));
+  t.is(impulse.data[(7 * 15 + 7) * 3], 0);
+});
+
+test('sigma below sharp\'s 0.3 minimum is a near-identity, not an error', (t) => {
+  const image = { data: Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => (i % 7) / 7), width: 8, height: 8 };
+  const before = image.data.slice();
+  blurImage(image, 3, 0.1);
+  t.true(image.data.every((v, i) => Math.abs(v - before[i]) < 1e-6));
+  blurImage(image, 3, 0.25);
+  t.true(image.data.some((v, i) => Math.abs(v - before[i]) > 1e-4));
+});
