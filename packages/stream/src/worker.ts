@@ -1,0 +1,60 @@
+// Piscina worker: decodes one sample and writes its augmented views into the shared batch buffers.
+import { workerData } from 'node:worker_threads';
+import sharp from 'sharp';
+import { AugmentOptionError, decodeImage, ImageDecodeError, pipelineFromSpec, renderViews } from '@twinflow/augment';
+import type { ViewTask, ViewTaskResult, WorkerConfig } from './task.js';
+
+// One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
+// instead of N x cores threads fighting over them. The operation cache only pays off when the same
+// image is processed twice, which a data loader never does, so it would just hold memory.
+sharp.concurrency(1);
+sharp.cache(false);
+
+const config = workerData as WorkerConfig;
+const pipeline = pipelineFromSpec(config.spec);
+
+function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number): Uint8Array | Float32Array {
+  return config.dtype === 'float32'
+    ? new Float32Array(buffer, offset * 4, elements)
+    : new Uint8Array(buffer, offset, elements);
+}
+
+/** Runs one ViewTask; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
+export default async function viewTask(task: ViewTask): Promise<ViewTaskResult> {
+  if (task.key === config.exitOnKey && task.attempt < config.exits) process.exit(1);
+  // Views over exactly one slot: a sample of the wrong size fails instead of spilling into its
+  // neighbours' slots.
+  const out = task.buffers
+    ? { buffers: task.buffers.map((b) => viewArray(b, task.offset, task.elements)), offsets: task.buffers.map(() => 0) }
+    : undefined;
+  try {
+    const start = performance.now();
+    const image = await decodeImage(task.image, { key: task.key, maxPixels: config.maxPixels });
+    const decoded = performance.now();
+    const result = renderViews(image, pipeline, {
+      seed: config.seed,
+      epoch: config.epoch,
+      key: task.key,
+      views: config.views,
+      dtype: config.dtype,
+      channels: config.channels,
+      out,
+    });
+    const { width, height, channels } = result;
+    if (out && width * height * channels !== task.elements) return { ok: false, data: true, message: 'view shape', width, height, channels };
+    return {
+      ok: true,
+      width,
+      height,
+      channels,
+      decodeMs: decoded - start,
+      augmentMs: performance.now() - decoded,
+      ...(out ? {} : { views: result.views }),
+    };
+  } catch (err) {
+    // An image that does not decode, or a view that does not fit its slot, is about this sample's data;
+    // anything else is a bug, which a skip policy must not turn into skipping every sample.
+    const data = err instanceof ImageDecodeError || err instanceof AugmentOptionError;
+    return { ok: false, data, message: err instanceof Error ? err.message : String(err) };
+  }
+}
