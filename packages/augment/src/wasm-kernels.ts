@@ -49,8 +49,9 @@ const vsplat32 = simd(0x09, 0, 0);
 const vzero = simd(0x0c, ...new Array<number>(16).fill(0));
 const fadd = simd(0xe4);
 const fmul = simd(0xe6);
-/** Four bytes to four floats: load32_zero, widen u8 -> u16 -> u32, convert. */
-const vloadU8 = [...simd(0x5c, 0, 0), ...simd(0x89), ...simd(0xa9), ...simd(0xfb)];
+/** Four bytes to four floats: load32_zero, widen u8 -> u16 -> u32, convert as signed (0..255 either way; the
+ * unsigned convert has no x64 instruction and costs several). */
+const vloadU8 = [...simd(0x5c, 0, 0), ...simd(0x89), ...simd(0xa9), ...simd(0xfa)];
 
 /** `for (i = 0; i < n; i += step) body` with i and n locals. */
 function loop(i: number, n: number, step: number, body: number[]): number[] {
@@ -102,11 +103,21 @@ function vpass(): Func {
     ...get(a), ...i32(4), ...add, ...set(a),
     ...get(b), ...i32(4), ...add, ...set(b),
   ]);
+  // The first pair stores without reading the row back (no zeroing sweep), as 0 + x is x.
+  const firstPair = sweep([
+    ...get(p),
+    ...get(a), ...vloadU8, ...get(wa), ...fmul,
+    ...get(b), ...vloadU8, ...get(wb), ...fmul, ...fadd,
+    ...vstore,
+    ...get(a), ...i32(4), ...add, ...set(a),
+    ...get(b), ...i32(4), ...add, ...set(b),
+  ]);
   const body = loop(o, rows, 1, [
     ...get(dst), ...get(o), ...get(n), ...mul, ...i32(4), ...mul, ...add, ...tee(out),
     ...get(n), ...i32(4), ...mul, ...add, ...set(end),
     ...get(count), ...get(o), ...i32(4), ...mul, ...add, ...load, ...set(cnt),
-    ...sweep([...get(p), ...vzero, ...vstore]),
+    // rows outside the resized grid (zero padding) have no taps
+    ...get(cnt), 0x45, 0x04, 0x40, ...sweep([...get(p), ...vzero, ...vstore]), 0x0b,
     ...loop(t, cnt, 2, [
       ...get(src),
       ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...get(t), ...add,
@@ -117,7 +128,7 @@ function vpass(): Func {
       ...vsplat32, ...set(wa),
       ...get(wp), ...simd(0x09, 0, 4), ...vzero,
       ...get(t), ...i32(1), ...add, ...get(cnt), 0x48, ...selectV128, ...set(wb),
-      ...pair,
+      ...get(t), 0x45, 0x04, 0x40, ...firstPair, 0x05, ...pair, 0x0b,
     ]),
   ]);
   return { params: ints(9), locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, V128], body };
@@ -261,8 +272,6 @@ function blurV(r: number): Func {
   return { params: ints(7), locals: [I32, I32, I32, I32, ...new Array<number>(r + 1).fill(V128), ...ints(2 * r + 1)], body };
 }
 
-const fmin = simd(0xe8);
-const fmax = simd(0xe9);
 const vand = simd(0x4e);
 const bitselect = simd(0x52);
 const fsplat = simd(0x13);
@@ -270,7 +279,6 @@ const shuffle = (lanes: number[]): number[] => simd(0x0d, ...lanes.flatMap((l) =
 const f32x4 = (a: number, b: number, c: number, d: number): number[] =>
   simd(0x0c, ...new Uint8Array(new Float32Array([a, b, c, d]).buffer));
 const rgbMask = simd(0x0c, ...new Array<number>(12).fill(0xff), 0, 0, 0, 0);
-const clamp01 = [...f32x4(0, 0, 0, 0), ...fmax, ...f32x4(1, 1, 1, 1), ...fmin];
 
 /** channelSums(ptr, pixels, out): per-channel sums of RGB pixels as 4 floats at out (4th lane 0). */
 function channelSums(): Func {
@@ -307,39 +315,48 @@ function colour(): Func {
   const [v0, v1, v2, R, G, B, mx, c, h6, isR, isG, va, vb, g, sR, sG, sB, mask] = Array.from({ length: 18 }, (_, n) => 9 + n);
   const x = (n: number): number[] => get(n);
   const splat = (v: number): number[] => f32x4(v, v, v, v);
+  // f32x4.min / max must propagate NaN and order -0 < +0, which V8 lowers to about eight instructions each;
+  // pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a are one minps / maxps. There are no NaNs here;
+  // with the constant first, pmax(0, x) and pmin(1, x) equal max(x, 0) and min(x, 1) bit for bit, and between
+  // two pixel values they could differ only in the sign of a zero.
+  const pmin = simd(0xea);
+  const pmax = simd(0xeb);
+  const clamp01 = (value: number[]): number[] => [...splat(1), ...splat(0), ...value, ...pmax, ...pmin];
   const fsub = simd(0xe5);
   const fdiv = simd(0xe7);
   const feq = simd(0x41);
   const floor = simd(0x68);
-  const pick = (a: number, b: number, l01: number[], third: number, l2: number[]): number[] =>
-    [...x(a), ...x(b), ...shuffle(l01), ...x(third), ...shuffle(l2)];
+  // Every shuffle takes its two low lanes from the first operand and its two high lanes from the second, the
+  // form V8 emits as one shufps (other lane patterns become two pshufb, an or and two constant loads).
+  const shuf = (a: number[], b: number[], lanes: number[]): number[] => [...a, ...b, ...shuffle(lanes)];
+  const rows = (a: number[], b: number[]): number[] => shuf(a, b, [0, 2, 4, 6]);
   // bitselect(a, b, mask) = mask ? a : b
   const choose = (a: number[], b: number[], m: number[]): number[] => [...a, ...b, ...m, ...bitselect];
   const each = (f: (ch: number) => number[]): number[] => [...f(R), ...set(R), ...f(G), ...set(G), ...f(B), ...set(B)];
-  const affineOp = each((ch) => [...x(ch), ...x(va), ...fmul, ...x(vb), ...fadd, ...clamp01]);
+  const affineOp = each((ch) => clamp01([...x(ch), ...x(va), ...fmul, ...x(vb), ...fadd]));
   const saturationOp = [
     ...x(R), ...splat(LUMA_R), ...fmul, ...x(G), ...splat(LUMA_G), ...fmul, ...fadd, ...x(B), ...splat(LUMA_B), ...fmul, ...fadd,
     ...x(vb), ...fmul, ...set(g),
-    ...each((ch) => [...x(ch), ...x(va), ...fmul, ...x(g), ...fadd, ...clamp01]),
+    ...each((ch) => clamp01([...x(ch), ...x(va), ...fmul, ...x(g), ...fadd])),
   ];
   const channel = (n: number): number[] => [
     ...x(mx), ...x(c),
     // k = (n + 6h) mod 6 = y - 6 floor(y / 6)
     ...splat(n), ...x(h6), ...fadd, ...set(v0),
     ...x(v0), ...x(v0), ...splat(1 / 6), ...fmul, ...floor, ...splat(6), ...fmul, ...fsub, ...set(v0),
-    ...x(v0), ...splat(4), ...x(v0), ...fsub, ...fmin, ...splat(1), ...fmin, ...splat(0), ...fmax,
+    ...clamp01([...x(v0), ...splat(4), ...x(v0), ...fsub, ...pmin]),
     ...fmul, ...fsub,
   ];
   const hueOp = [
-    ...x(R), ...x(G), ...fmax, ...x(B), ...fmax, ...set(mx),
-    ...x(mx), ...x(R), ...x(G), ...fmin, ...x(B), ...fmin, ...fsub, ...set(c),
+    ...x(R), ...x(G), ...pmax, ...x(B), ...pmax, ...set(mx),
+    ...x(mx), ...x(R), ...x(G), ...pmin, ...x(B), ...pmin, ...fsub, ...set(c),
     ...x(mx), ...x(R), ...feq, ...set(isR),
     ...x(mx), ...x(G), ...feq, ...set(isG),
     // 6h = (max == r) ? (g - b) / c : (max == g) ? 2 + (b - r) / c : 4 + (r - g) / c, plus 6 shift; gray
     // pixels (c = 0) divide 0 by a tiny number and come out as v - 0 = v, unchanged.
     ...choose(splat(0), choose(splat(2), splat(4), x(isG)), x(isR)),
     ...choose([...x(G), ...x(B), ...fsub], choose([...x(B), ...x(R), ...fsub], [...x(R), ...x(G), ...fsub], x(isG)), x(isR)),
-    ...x(c), ...splat(1e-30), ...fmax, ...fdiv, ...fadd, ...x(va), ...fadd, ...set(h6),
+    ...splat(1e-30), ...x(c), ...pmax, ...fdiv, ...fadd, ...x(va), ...fadd, ...set(h6),
     ...channel(5), ...channel(3), ...channel(1),
     ...set(B), ...set(G), ...set(R),
   ];
@@ -354,9 +371,9 @@ function colour(): Func {
         ...get(q), ...simd(0x00, 0, 0), ...set(v0),
         ...get(q), ...simd(0x00, 0, 16), ...set(v1),
         ...get(q), ...simd(0x00, 0, 32), ...set(v2),
-        ...pick(v0, v1, [0, 3, 6, 0], v2, [0, 1, 2, 5]), ...set(R),
-        ...pick(v0, v1, [1, 4, 7, 0], v2, [0, 1, 2, 6]), ...set(G),
-        ...pick(v0, v1, [2, 5, 0, 0], v2, [0, 1, 4, 7]), ...set(B),
+        ...shuf(x(v0), shuf(x(v1), x(v2), [2, 2, 5, 5]), [0, 3, 5, 6]), ...set(R),
+        ...rows(shuf(x(v0), x(v1), [1, 1, 4, 4]), shuf(x(v1), x(v2), [3, 3, 6, 6])), ...set(G),
+        ...shuf(shuf(x(v0), x(v1), [2, 2, 5, 5]), x(v2), [0, 2, 4, 7]), ...set(B),
         ...loop(k, steps, 1, [
           ...get(program), ...get(k), ...i32(12), ...mul, ...add, ...set(e),
           ...get(e), 0x2a, 2, 4, ...fsplat, ...set(va),
@@ -376,9 +393,9 @@ function colour(): Func {
         ...sum(sR, R), ...sum(sG, G), ...sum(sB, B),
         0x0b,
         // interleave back: (R0 G0 B0 R1) (G1 B1 R2 G2) (B2 R3 G3 B3)
-        ...get(q), ...pick(R, G, [0, 4, 0, 1], B, [0, 1, 4, 3]), ...simd(0x0b, 0, 0),
-        ...get(q), ...pick(G, B, [1, 5, 0, 2], R, [0, 1, 6, 3]), ...simd(0x0b, 0, 16),
-        ...get(q), ...pick(B, R, [2, 7, 0, 3], G, [0, 1, 7, 3]), ...simd(0x0b, 0, 32),
+        ...get(q), ...rows(shuf(x(R), x(G), [0, 0, 4, 4]), shuf(x(B), x(R), [0, 0, 5, 5])), ...simd(0x0b, 0, 0),
+        ...get(q), ...rows(shuf(x(G), x(B), [1, 1, 5, 5]), shuf(x(R), x(G), [2, 2, 6, 6])), ...simd(0x0b, 0, 16),
+        ...get(q), ...rows(shuf(x(B), x(R), [2, 2, 7, 7]), shuf(x(G), x(B), [3, 3, 7, 7])), ...simd(0x0b, 0, 32),
       ]),
       ...get(sums),
       0x04, 0x40,
@@ -390,11 +407,12 @@ function colour(): Func {
   };
 }
 
-/** toBytes(dst, src, n): dst[i] = trunc(src[i] * 255 + 0.5) saturated to 0..255, 16 at a time. */
+/** toBytes(dst, src, n): dst[i] = trunc(src[i] * 255 + 0.5) saturated to 0..255, 16 at a time (signed truncation:
+ * x64 has no unsigned one, and the saturating narrows clip both ends anyway). */
 function toBytes(): Func {
   const [dst, src, n, i, q] = [0, 1, 2, 3, 4];
   const word = (k: number): number[] => [...get(q), ...simd(0x00, 0, k * 16), ...f32x4(255, 255, 255, 255), ...fmul,
-    ...f32x4(0.5, 0.5, 0.5, 0.5), ...fadd, ...simd(0xf9)];
+    ...f32x4(0.5, 0.5, 0.5, 0.5), ...fadd, ...simd(0xf8)];
   return {
     params: [I32, I32, I32],
     locals: [I32, I32],
