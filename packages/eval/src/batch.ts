@@ -1,17 +1,11 @@
 // The batches eval consumes: structurally the trainer's TrainBatch (and the stream's ViewBatch), so either fits.
 import * as tf from '@tensorflow/tfjs';
+import type { TrainBatch } from '@twinflow/trainer';
 import { missingLabel, shapeMismatch } from './errors.js';
 
-/** NHWC views of `size` samples with their class labels (-1 = no label); `keys` name samples in errors. */
-export interface LabelledBatch {
-  views: ArrayLike<number>[];
-  size: number;
-  height: number;
-  width: number;
-  channels: number;
-  labels?: Int32Array;
+/** The trainer's batch of NHWC views with class labels (-1 = no label); `keys` name samples in errors. */
+export interface LabelledBatch extends TrainBatch {
   keys?: string[];
-  release?(): void;
 }
 
 /** Anything that yields batches: an array, a generator, a `viewStream(...)`. */
