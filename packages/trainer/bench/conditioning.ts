@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../src/backend/index.js';
 import { createEncoder, encoderArchs } from '../src/models/index.js';
 import type { EncoderArch } from '../src/models/index.js';
+import { ntXent, relativeError } from '../test/helpers/compare.js';
 
 const [arch, images, size, channels] = [process.argv[2] as EncoderArch, ...process.argv.slice(3, 6).map(Number)];
 if (!encoderArchs.includes(arch) || ![images, size, channels].every((n) => Number.isInteger(n) && n > 0)) {
@@ -17,30 +18,12 @@ const model = createEncoder(arch, { inputShape: [size, size, channels], seed: 3 
 const pixels = tf.tidy(() => tf.randomUniform(shape, 0, 255, 'float32', 11).dataSync() as Float32Array);
 const noise = tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', 12).dataSync() as Float32Array);
 
-function ntXent(z: tf.Tensor): tf.Scalar {
-  const n2 = z.shape[0];
-  const unit = tf.div(z, tf.norm(z, 2, 1, true));
-  const logits = tf.sub(tf.div(tf.matMul(unit, unit, false, true), 0.5), tf.mul(tf.eye(n2), 1e9));
-  const positives = tf.oneHot(tf.tensor1d([...Array(n2).keys()].map((i) => (i + n2 / 2) % n2), 'int32'), n2);
-  return tf.losses.softmaxCrossEntropy(positives, logits) as tf.Scalar;
-}
-
 function step(relativeNoise: number): Record<string, Float32Array> {
   const x = tf.tensor(pixels.map((v, i) => v * (1 + relativeNoise * noise[i])), shape);
   const { value, grads } = tf.variableGrads(() => ntXent(model.apply(x, { training: true }) as tf.Tensor));
   const out = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.dataSync() as Float32Array]));
   tf.dispose([x, value, ...Object.values(grads)]);
   return out;
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 const wasm = step(0);

@@ -73,3 +73,11 @@ export class CheckpointError extends TrainerError {
     super(`${message} (${path})`);
   }
 }
+
+/** The backend that was asked for by name could not be loaded. */
+export class BackendUnavailableError extends TrainerError {
+  override name = 'BackendUnavailableError';
+  constructor(readonly backend: string, readonly reason: string) {
+    super(`Backend ${backend} was requested but is not available: ${reason}`);
+  }
+}

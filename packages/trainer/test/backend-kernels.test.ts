@@ -1,6 +1,7 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../src/backend/index.js';
+import { relativeError } from './helpers/compare.js';
 
 /**
  * Single kernels sum at most a few thousand float32 products here, so wasm and cpu (different summation
@@ -26,16 +27,6 @@ async function on(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[
   tf.dispose(outs);
   await tf.setBackend('wasm');
   return data;
-}
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
 }
 
 async function compare(fn: () => tf.Tensor[]): Promise<number[]> {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../src/backend/index.js';
 import { createEncoder } from '../src/models/index.js';
 import type { EncoderArch } from '../src/models/index.js';
+import { ntXent, relativeError } from './helpers/compare.js';
 
 /**
  * Tolerances for a whole step, justified in docs/engine.md ("Tolerances", measured with
@@ -18,15 +19,6 @@ test.before(async () => {
   await loadBackend({ backend: 'wasm', log: () => undefined });
 });
 
-/** SimCLR's NT-Xent (T = 0.5) over 2N embeddings whose positives are i <-> i + N. */
-function ntXent(z: tf.Tensor): tf.Scalar {
-  const n2 = z.shape[0];
-  const unit = tf.div(z, tf.norm(z, 2, 1, true));
-  const logits = tf.sub(tf.div(tf.matMul(unit, unit, false, true), 0.5), tf.mul(tf.eye(n2), 1e9));
-  const positives = tf.oneHot(tf.tensor1d([...Array(n2).keys()].map((i) => (i + n2 / 2) % n2), 'int32'), n2);
-  return tf.losses.softmaxCrossEntropy(positives, logits) as tf.Scalar;
-}
-
 interface StepResult { loss: number; grads: Record<string, Float32Array> }
 
 function step(model: tf.LayersModel, pixels: Float32Array, shape: number[]): StepResult {
@@ -38,16 +30,6 @@ function step(model: tf.LayersModel, pixels: Float32Array, shape: number[]): Ste
   };
   tf.dispose([x, value, ...Object.values(grads)]);
   return result;
-}
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
 }
 
 const cases: [EncoderArch, [number, number, number], number][] = [

@@ -4,6 +4,7 @@ import { OptionError } from '../src/errors.js';
 import { loadBackend } from '../src/backend/index.js';
 import { BatchNorm, createEncoder, NormalizePixels } from '../src/models/index.js';
 import type { EncoderArch } from '../src/models/index.js';
+import { relativeError } from './helpers/compare.js';
 
 test.before(async () => {
   await loadBackend({ backend: 'wasm', log: () => undefined });
@@ -91,16 +92,6 @@ test.serial('an encoder survives tf.loadLayersModel with its custom layers', asy
   model.dispose();
   loaded.dispose();
 });
-
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
 
 test.serial('BatchNorm training output and closed-form gradient match tfjs BatchNormalization; running stats follow PyTorch', (t) => {
   const [n, h, w, c] = [3, 4, 5, 6];

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { invalidOption } from '../errors.js';
-import { BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, invalidOption } from '../errors.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 import { availableParallelism } from 'node:os';
 import { setWasmPathsFromNodeModules, wasmHasSimd, wasmThreadCount } from './wasm-runtime.js';
