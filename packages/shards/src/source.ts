@@ -61,7 +61,13 @@ async function* rawBytes(location: string, url: string, o: SourceOptions): Async
     if (code === 'ABORT_ERR') throw error;
     throw new ShardReadError(url, pos, (error as Error).message, error);
   } finally {
-    stream.destroy();
+    // Wait for the descriptor to be closed, so that a consumer that stops early and awaits its
+    // iterator's return() leaves no file handle behind.
+    if (!stream.closed) {
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      stream.destroy();
+      await closed;
+    }
   }
 }
 
