@@ -81,3 +81,11 @@ export class BackendUnavailableError extends TrainerError {
     super(`Backend ${backend} was requested but is not available: ${reason}`);
   }
 }
+
+/** A native wasm kernel (packages/trainer/native) trapped on one of its threads. */
+export class NativeKernelError extends TrainerError {
+  override name = 'NativeKernelError';
+  constructor(readonly kernel: string, readonly thread: number, reason: string) {
+    super(`Native kernel ${kernel} failed on thread ${thread}: ${reason}`);
+  }
+}

@@ -14,6 +14,15 @@ export function hash32(...values: number[]): number {
   return h >>> 0;
 }
 
+/**
+ * A seed for a tfjs random initialiser: a pure function of (seed, key, counters), never 0. tfjs treats a
+ * seed of 0 as "no seed" (`seed ? seed : Math.random()` in its truncated-normal sampler), which made
+ * the first layer built with seed 0 differ from run to run.
+ */
+export function initializerSeed(seed: number, key: string, ...counters: number[]): number {
+  return (hash32(seed, hashString(key), ...counters) % 2147483646) + 1;
+}
+
 /** Hash of a string key, so streams can be named ('queue', 'ghost-bn'). */
 export function hashString(key: string): number {
   let h = 0x811c9dc5;

@@ -38,7 +38,7 @@ async function compare(fn: () => tf.Tensor[]): Promise<number[]> {
   });
 }
 
-type ConvCase = [height: number, width: number, kernel: number, stride: number, pad: 'same' | 'valid', cin: number, cout: number];
+type ConvCase = [height: number, width: number, kernel: number, stride: number, pad: 'same' | 'valid', cin: number, cout: number, batch?: number];
 const convCases: ConvCase[] = [
   [8, 8, 3, 1, 'same', 3, 4],
   [7, 9, 3, 1, 'valid', 2, 5],
@@ -50,17 +50,22 @@ const convCases: ConvCase[] = [
   [7, 8, 1, 1, 'same', 4, 4],
   [9, 10, 7, 2, 'same', 3, 8],
   [11, 11, 5, 3, 'valid', 2, 2],
+  // The native kernels work in blocks of output positions and split the batch across threads: several
+  // blocks with a partial last one, an odd batch split unevenly, and a batch of one (fewer images than threads).
+  [20, 17, 3, 1, 'same', 5, 9, 5],
+  [23, 21, 3, 2, 'same', 6, 10, 3],
+  [12, 12, 3, 2, 'valid', 9, 17, 1],
 ];
 
-for (const [height, width, kernel, stride, pad, cin, cout] of convCases) {
-  test.serial(`conv2d gradients (${height}x${width}, ${kernel}x${kernel}, stride ${stride}, ${pad}) match cpu`, async (t) => {
-    const xData = randomData([3, height, width, cin]);
+for (const [height, width, kernel, stride, pad, cin, cout, batch = 3] of convCases) {
+  test.serial(`conv2d gradients (${batch}x${height}x${width}x${cin}, ${kernel}x${kernel}x${cout}, stride ${stride}, ${pad}) match cpu`, async (t) => {
+    const xData = randomData([batch, height, width, cin]);
     const wData = randomData([kernel, kernel, cin, cout]);
-    const outShape = tf.tidy(() => tf.conv2d(tf.zeros([3, height, width, cin]) as tf.Tensor4D,
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros([batch, height, width, cin]) as tf.Tensor4D,
       tf.zeros([kernel, kernel, cin, cout]) as tf.Tensor4D, stride, pad).shape);
     const dyData = randomData(outShape);
     const errors = await compare(() => {
-      const x = tf.tensor4d(xData, [3, height, width, cin]);
+      const x = tf.tensor4d(xData, [batch, height, width, cin]);
       const w = tf.tensor4d(wData, [kernel, kernel, cin, cout]);
       const dy = tf.tensor(dyData, outShape);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>

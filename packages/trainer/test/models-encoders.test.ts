@@ -63,15 +63,20 @@ test.serial('pixels are normalised in the graph: (x / 255 - mean) / std per chan
   tf.dispose(y);
 });
 
-test.serial('same seed gives the same weights, another seed different ones', (t) => {
-  const weights = (seed: number) => {
-    const model = createEncoder('convnet', { inputShape: [12, 12, 1], seed });
-    const data = model.getWeights()[0].dataSync().slice();
+test.serial('same seed gives the same weights in every layer, another seed different ones (seed 0 included)', (t) => {
+  const weights = (arch: 'convnet' | 'resnet18-cifar', seed: number) => {
+    const model = createEncoder(arch, { inputShape: [12, 12, arch === 'convnet' ? 1 : 3], seed });
+    const data = model.getWeights().map((w) => Array.from(w.dataSync()));
     model.dispose();
     return data;
   };
-  t.deepEqual(weights(7), weights(7));
-  t.notDeepEqual(weights(7), weights(8));
+  // tfjs's initialisers read a seed of 0 as "unseeded": the default seed must still reproduce.
+  for (const seed of [0, 7]) {
+    t.deepEqual(weights('convnet', seed), weights('convnet', seed), `convnet, seed ${seed}`);
+    t.deepEqual(weights('resnet18-cifar', seed), weights('resnet18-cifar', seed), `resnet18-cifar, seed ${seed}`);
+  }
+  t.notDeepEqual(weights('convnet', 7), weights('convnet', 8));
+  t.notDeepEqual(weights('convnet', 0), weights('convnet', 1));
 });
 
 test.serial('an encoder survives tf.loadLayersModel with its custom layers', async (t) => {

@@ -27,6 +27,18 @@ test('SimCLRProjectionHead v1: Dense -> BN -> ReLU -> Dense(128)', (t) => {
   head.model.dispose();
 });
 
+test('projection heads with the same seed (0 by default) have the same weights, another seed different ones', (t) => {
+  const weights = (seed?: number) => {
+    const head = new SimCLRProjectionHead(16, { version: 2, hiddenDim: 8, seed });
+    const data = head.model.getWeights().map((w) => Array.from(w.dataSync()));
+    head.model.dispose();
+    return data;
+  };
+  t.deepEqual(weights(), weights(0));
+  t.deepEqual(weights(3), weights(3));
+  t.notDeepEqual(weights(0), weights(3));
+});
+
 test('SimCLRProjectionHead v2: three layers, the last BN without centre', (t) => {
   const head = new SimCLRProjectionHead(16, { hiddenDim: 24, outputDim: 8 });
   t.deepEqual(layerKinds(head.model), ['Dense', 'TwinflowBatchNorm', 'ReLU', 'Dense', 'TwinflowBatchNorm', 'ReLU', 'Dense', 'TwinflowBatchNorm']);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from '../models/index.js';
+import { initializerSeed } from '../rng.js';
 import { assertInteger } from '../validate.js';
 
 /** One block of a projection head: Dense(units) -> optional BN (the engine's closed-form-gradient BatchNorm) -> optional ReLU. */
@@ -43,7 +44,7 @@ export class ProjectionHead {
         tf.layers.dense({
           units: block.units,
           useBias: block.useBias ?? bn === false,
-          kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + i }),
+          kernelInitializer: tf.initializers.glorotUniform({ seed: initializerSeed(seed, 'projection-head', i) }),
         }),
       );
       if (bn !== false) {

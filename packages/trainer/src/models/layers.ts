@@ -1,19 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm } from './batch-norm.js';
+import { initializerSeed } from '../rng.js';
 
 /** Builds convolution layers with deterministic, per-layer seeded He initialisation. */
 export class ConvFactory {
-  private next: number;
+  private next = 0;
 
-  constructor(seed: number) {
-    this.next = seed;
-  }
+  constructor(private readonly seed: number) {}
 
   /** Bias-free conv, He-normal fan-out init (torchvision's kaiming_normal_, mode='fan_out'), 'same' padding. */
   conv(x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string): tf.SymbolicTensor {
     return tf.layers.conv2d({
       filters, kernelSize, strides, padding: 'same', useBias: false, name,
-      kernelInitializer: tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: this.next++ }),
+      kernelInitializer: tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'normal', seed: initializerSeed(this.seed, 'conv', this.next++) }),
     }).apply(x) as tf.SymbolicTensor;
   }
 }
