@@ -7,7 +7,7 @@ import type { ViewImage } from './image.js';
 import * as is from './is.js';
 import * as check from './options.js';
 import type { Transform } from './transform.js';
-import { kernels, UNROLLED_RADIUS } from './wasm-kernels.js';
+import { columnBlur, kernels, UNROLLED_RADIUS } from './wasm-kernels.js';
 
 /** Options of gaussianBlur. */
 export interface GaussianBlurOptions {
@@ -76,7 +76,7 @@ export function blurImage(image: ViewImage, kernelSize: number, sigma: number): 
       rows.set(view.subarray(above, above + row), (r - k) * row);
       rows.set(view.subarray(below, below + row), (r + height - 1 + k) * row);
     }
-    if (r <= UNROLLED_RADIUS) kernels[`blurV${r}`](wide + r * 12, paddedRow * 4, tall, row * 4, row, height, weights);
+    if (r <= UNROLLED_RADIUS) columnBlur(r, row * 4)(wide + r * 12, paddedRow * 4, tall, row, height, weights);
     else kernels.sym(wide + r * 12, paddedRow * 4, tall + r * row * 4, row * 4, row * 4, row, height, weights, r);
     // Horizontal pass from the margin-padded rows straight back into the view.
     const padded = arena.f32(wide, height * paddedRow);

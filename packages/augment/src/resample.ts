@@ -4,7 +4,7 @@
 
 import { arena, ArenaImage, type Taps } from './arena.js';
 import type { DecodedImage } from './image.js';
-import { kernels } from './wasm-kernels.js';
+import { kernels, UNROLLED_TAPS } from './wasm-kernels.js';
 
 /** Resampling filter for resizes: torchvision's default is bilinear; SimCLR's TensorFlow code uses bicubic. */
 export type Interpolation = 'bilinear' | 'bicubic';
@@ -71,6 +71,22 @@ export function taps(boxStart: number, boxSize: number, scaledSize: number, wind
   return { first, count, weights, ksize };
 }
 
+/**
+ * Give every output exactly `k` taps inside [0, size) for the unrolled pass: an output with fewer taps whose
+ * window would run past the end starts earlier, its weights moved up behind leading zeros (0 * x adds nothing,
+ * and the real taps keep their order, so the sums are unchanged).
+ */
+function fit(t: Taps, k: number, size: number): void {
+  for (let o = 0; o < t.first.length; o++) {
+    const shift = t.first[o] + k - size;
+    if (shift <= 0 || t.count[o] === 0) continue;
+    const base = o * t.ksize;
+    for (let i = t.count[o] - 1; i >= 0; i--) t.weights[base + i + shift] = t.weights[base + i];
+    t.weights.fill(0, base, base + shift);
+    t.first[o] -= shift;
+  }
+}
+
 /** Render `g` from `source` into a new arena view (float32 RGB in [0, 1], `g.ww` x `g.wh`): vertical pass first
  * (byte rows of the source box to float rows), then horizontal (and the flip) straight into the view. */
 export function resample(source: DecodedImage, g: Geometry): ArenaImage {
@@ -82,9 +98,13 @@ export function resample(source: DecodedImage, g: Geometry): ArenaImage {
   const tmp = arena.alloc(wh * n * 4);
   const out = arena.alloc(ww * wh * 12);
   const y = arena.taps(ay, 1 / 255);
+  const k = ax.count.reduce((most, c) => Math.max(most, c), 0);
+  const unrolled = k >= 1 && k <= UNROLLED_TAPS && k <= g.sw;
+  if (unrolled) fit(ax, k, g.sw);
   const x = arena.taps(ax, 1);
   kernels.vpassU8(tmp, src + g.sx * 3, source.width * 3, n, y.first, y.count, y.weights, ay.ksize, wh);
-  kernels.hpass(out, tmp, n * 4, wh, x.first, x.count, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
+  if (unrolled) kernels[`hpass${k}`](out, tmp, n * 4, wh, x.first, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
+  else kernels.hpass(out, tmp, n * 4, wh, x.first, x.count, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
   const view = new ArenaImage(out, ww, wh);
   if (g.interpolation === 'bicubic') {
     // Cubic weights overshoot; torchvision clamps when it converts back to 8 bits, we clamp here.

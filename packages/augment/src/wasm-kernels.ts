@@ -167,6 +167,40 @@ function hpass(): Func {
   return { params: ints(10), locals: [I32, I32, I32, I32, I32, I32, I32, V128, I32, I32], body };
 }
 
+/** Tap counts up to this get a horizontal resampling pass with the taps unrolled. */
+export const UNROLLED_TAPS = 12;
+
+/**
+ * hpassK<k>(dst, src, stride, rows, first, weights, ksize, n, flip): `hpass` with exactly k taps per output
+ * pixel, unrolled: every tap is a load at a constant offset from the pixel's first input and a splat of its weight.
+ * Outputs with fewer taps carry zero weights, and every first[o] + k must stay within the row (see resample).
+ * The terms are summed from zero in the same order as `hpass`, so the results are the same bit for bit.
+ */
+function hpassK(k: number): Func {
+  const [dst, src, stride, rows, first, weights, ksize, n, flip] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [y, d, o, p, wp, out, row, wstride] = [9, 10, 11, 12, 13, 14, 15, 16];
+  const taps: number[] = [...vzero];
+  for (let t = 0; t < k; t++) {
+    taps.push(...get(p), ...simd(0x00, 0, ...u32(t * 12)), ...get(wp), ...simd(0x09, 0, ...u32(t * 4)), ...fmul, ...fadd);
+  }
+  const body = [
+    ...get(dst), ...set(out),
+    ...get(ksize), ...i32(4), ...mul, ...set(wstride),
+    ...loop(y, rows, 1, [
+      ...get(src), ...get(y), ...get(stride), ...mul, ...add, ...set(row),
+      ...loop(d, n, 1, [
+        ...get(n), ...i32(1), ...sub, ...get(d), ...sub,
+        ...get(d), ...get(flip), ...select, ...set(o),
+        ...get(row), ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...i32(12), ...mul, ...add, ...set(p),
+        ...get(weights), ...get(o), ...get(wstride), ...mul, ...add, ...set(wp),
+        ...get(out), ...taps, ...vstore,
+        ...get(out), ...i32(12), ...add, ...set(out),
+      ]),
+    ]),
+  ];
+  return { params: ints(9), locals: ints(8), body };
+}
+
 /**
  * sym(dst, dstStride, src, srcStride, step, n, rows, weights, r): a symmetric 1-D filter over padded input.
  * For each row y and float i < n: dst[y][i] = w0 * s[i] + sum_{t=1..r} w_t * (s[i - t step] + s[i + t step]),
@@ -242,34 +276,34 @@ function blurH(r: number): Func {
 }
 
 /**
- * blurV<r>(dst, dstStride, src, srcStride, n, rows, weights): `sym` down the columns for one radius, unrolled.
- * Output row y reads input rows y .. y + 2r (the input has r padding rows on top), each through its own pointer.
+ * blurColumns(dst, dstStride, src, n, rows, weights) for one radius r and one source row stride (bytes): `sym`
+ * down the columns, unrolled. Output row y reads input rows y .. y + 2r (the input has r padding rows on top) at
+ * constant offsets from one moving pointer: with the stride built in, every tap is one load, where a runtime
+ * stride costs an address computation per tap (and, past eight taps, more live pointers than registers).
  */
-function blurV(r: number): Func {
-  const [dst, dstStride, src, srcStride, n, rows, weights] = [0, 1, 2, 3, 4, 5, 6];
-  const [y, o, end, i] = [7, 8, 9, 10];
-  const w = (t: number): number => 11 + t;
-  const row = (k: number): number => 11 + (r + 1) + k;
-  const at = (k: number): number[] => [...get(row(k)), ...get(i), ...add, ...vload];
+function blurColumns(r: number, stride: number): Func {
+  const [dst, dstStride, src, n, rows, weights] = [0, 1, 2, 3, 4, 5];
+  const [y, o, end, q] = [6, 7, 8, 9];
+  const w = (t: number): number => 10 + t;
+  const at = (k: number): number[] => [...get(q), ...simd(0x00, 0, ...u32(k * stride))];
   const taps: number[] = [...at(r), ...get(w(0)), ...fmul];
   for (let t = 1; t <= r; t++) taps.push(...at(r - t), ...at(r + t), ...fadd, ...get(w(t)), ...fmul, ...fadd);
   const body = [
     ...Array.from({ length: r + 1 }, (_, t) => [...get(weights), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
     ...loop(y, rows, 1, [
-      ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...set(o),
-      ...get(n), ...i32(4), ...mul, ...set(end),
-      ...Array.from({ length: 2 * r + 1 }, (_, k) =>
-        [...get(src), ...get(y), ...i32(k), ...add, ...get(srcStride), ...mul, ...add, ...set(row(k))]).flat(),
-      ...i32(0), ...set(i),
+      ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...tee(o),
+      ...get(n), ...i32(4), ...mul, ...add, ...set(end),
+      ...get(src), ...get(y), ...i32(stride), ...mul, ...add, ...set(q),
       0x02, 0x40, 0x03, 0x40,
-      ...get(i), ...get(end), ...geU, 0x0d, 1,
-      ...get(o), ...get(i), ...add, ...taps, ...vstore,
-      ...get(i), ...i32(16), ...add, ...set(i),
+      ...get(o), ...get(end), ...geU, 0x0d, 1,
+      ...get(o), ...taps, ...vstore,
+      ...get(o), ...i32(16), ...add, ...set(o),
+      ...get(q), ...i32(16), ...add, ...set(q),
       0x0c, 0,
       0x0b, 0x0b,
     ]),
   ];
-  return { params: ints(7), locals: [I32, I32, I32, I32, ...new Array<number>(r + 1).fill(V128), ...ints(2 * r + 1)], body };
+  return { params: ints(6), locals: [I32, I32, I32, I32, ...new Array<number>(r + 1).fill(V128)], body };
 }
 
 const vand = simd(0x4e);
@@ -425,37 +459,49 @@ function toBytes(): Func {
   };
 }
 
-function assemble(): Uint8Array {
-  const funcs = [
-    { name: 'vpassU8', ...vpass() }, { name: 'hpass', ...hpass() },
-    { name: 'channelSums', ...channelSums() }, { name: 'colour', ...colour() }, { name: 'toBytes', ...toBytes() },
-    { name: 'sym', ...sym() },
-    ...Array.from({ length: UNROLLED_RADIUS }, (_, k) => [
-      { name: `blurH${k + 1}`, ...blurH(k + 1) }, { name: `blurV${k + 1}`, ...blurV(k + 1) },
-    ]).flat(),
-  ];
+interface Named extends Func {
+  name: string;
+}
+
+/** A module of `funcs`, all exported by name; its memory is its own (exported as "memory") or imported as "k"."memory". */
+function encode(funcs: Named[], memoryImported: boolean): Uint8Array {
   const section = (id: number, bytes: number[]): number[] => [id, ...u32(bytes.length), ...bytes];
   const vec = (items: number[][]): number[] => [...u32(items.length), ...items.flat()];
   const name = (s: string): number[] => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   const types = vec(funcs.map((f) => [0x60, ...u32(f.params.length), ...f.params, 0]));
   const functions = vec(funcs.map((_, i) => u32(i)));
-  const memory = vec([[0x00, 1]]);
-  const exports = vec([...funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)]), [...name('memory'), 0x02, 0]]);
+  const limits = [0x00, 1];
+  const exported = funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)]);
   const code = vec(funcs.map((f) => {
     const locals = vec(f.locals.map((type) => [1, type]));
     const body = [...locals, ...f.body, 0x0b];
     return [...u32(body.length), ...body];
   }));
+  const memory = memoryImported
+    ? section(2, vec([[...name('k'), ...name('memory'), 0x02, ...limits]]))
+    : [];
+  const own = memoryImported ? [] : section(5, vec([limits]));
+  const exports = vec(memoryImported ? exported : [...exported, [...name('memory'), 0x02, 0]]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types), ...section(3, functions), ...section(5, memory), ...section(7, exports), ...section(10, code),
+    ...section(1, types), ...memory, ...section(3, functions), ...own, ...section(7, exports), ...section(10, code),
   ]);
+}
+
+function assemble(): Uint8Array {
+  return encode([
+    { name: 'vpassU8', ...vpass() }, { name: 'hpass', ...hpass() },
+    ...Array.from({ length: UNROLLED_TAPS }, (_, k) => ({ name: `hpass${k + 1}`, ...hpassK(k + 1) })),
+    { name: 'channelSums', ...channelSums() }, { name: 'colour', ...colour() }, { name: 'toBytes', ...toBytes() },
+    { name: 'sym', ...sym() },
+    ...Array.from({ length: UNROLLED_RADIUS }, (_, k) => ({ name: `blurH${k + 1}`, ...blurH(k + 1) })),
+  ], false);
 }
 
 /** The slice of the WebAssembly API used here (this project's TypeScript lib settings do not declare it). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
+  Instance: new (module: object, imports?: object) => { exports: object };
 }
 
 /** A WebAssembly.Memory. */
@@ -468,14 +514,35 @@ interface Exports {
   memory: WasmMemory;
   vpassU8(dst: number, src: number, stride: number, n: number, first: number, count: number, weights: number, ksize: number, rows: number): void;
   hpass(dst: number, src: number, stride: number, rows: number, first: number, count: number, weights: number, ksize: number, n: number, flip: number): void;
+  [unrolledH: `hpass${number}`]: (dst: number, src: number, stride: number, rows: number, first: number, weights: number, ksize: number, n: number, flip: number) => void;
   channelSums(ptr: number, pixels: number, out: number): void;
   colour(ptr: number, pixels: number, program: number, steps: number, sums: number): void;
   toBytes(dst: number, src: number, n: number): void;
   sym(dst: number, dstStride: number, src: number, srcStride: number, step: number, n: number, rows: number, weights: number, r: number): void;
-  [unrolled: `blur${'H' | 'V'}${number}`]: (dst: number, dstStride: number, src: number, srcStride: number, n: number, rows: number, weights: number) => void;
+  [unrolled: `blurH${number}`]: (dst: number, dstStride: number, src: number, srcStride: number, n: number, rows: number, weights: number) => void;
 }
 
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** The instantiated kernels (one instance, and so one memory, per thread). */
 export const kernels = new wasm.Instance(new wasm.Module(assemble())).exports as Exports;
+
+/** blurColumns(dst, dstStride, src, n, rows, weights) for one radius and one source row stride. */
+export type ColumnBlur = (dst: number, dstStride: number, src: number, n: number, rows: number, weights: number) => void;
+
+const columnBlurs = new Map<string, ColumnBlur>();
+/** Distinct (radius, stride) pairs kept compiled; a pipeline has one view size, so a handful are in use at a time. */
+const COLUMN_BLURS_KEPT = 64;
+
+/** The column blur for radius `r` (1..UNROLLED_RADIUS) over rows `stride` bytes apart, compiled on first use. */
+export function columnBlur(r: number, stride: number): ColumnBlur {
+  const key = `${r}:${stride}`;
+  let blur = columnBlurs.get(key);
+  if (blur === undefined) {
+    const module = new wasm.Module(encode([{ name: 'blur', ...blurColumns(r, stride) }], true));
+    blur = (new wasm.Instance(module, { k: { memory: kernels.memory } }).exports as { blur: ColumnBlur }).blur;
+    if (columnBlurs.size >= COLUMN_BLURS_KEPT) columnBlurs.delete(columnBlurs.keys().next().value as string);
+    columnBlurs.set(key, blur);
+  }
+  return blur;
+}

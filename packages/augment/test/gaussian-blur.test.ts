@@ -50,3 +50,47 @@ test('sigma below sharp\'s 0.3 minimum is a near-identity, not an error', (t) =>
   blurImage(image, 3, 0.25);
   t.true(image.data.some((v, i) => Math.abs(v - before[i]) > 1e-4));
 });
+
+/** torchvision's gaussian_blur in float64: the separable kernel (same truncated weights), reflect padding. */
+function referenceBlur(data: Float32Array, width: number, height: number, kernelSize: number, sigma: number): Float64Array {
+  const w = gaussianWeights(kernelSize, sigma);
+  const r = w.length - 1;
+  const reflect = (i: number, n: number): number => {
+    while (n > 1 && (i < 0 || i >= n)) i = i < 0 ? -i : 2 * n - 2 - i;
+    return n === 1 ? 0 : i;
+  };
+  const tmp = new Float64Array(data.length);
+  const out = new Float64Array(data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width * 3; x++) {
+      let sum = 0;
+      for (let t = -r; t <= r; t++) sum += w[Math.abs(t)] * data[reflect(y + t, height) * width * 3 + x];
+      tmp[y * width * 3 + x] = sum;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (let t = -r; t <= r; t++) sum += w[Math.abs(t)] * tmp[(y * width + reflect(x + t, width)) * 3 + c];
+        out[(y * width + x) * 3 + c] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+test('every radius on views of several widths (each row stride has its own column kernel) matches the float64 reference', (t) => {
+  for (const [width, height] of [[13, 29], [32, 32], [224, 40], [57, 16]]) {
+    for (const kernelSize of [3, 5, 9, 15, 23, 25, 31]) {
+      const sigma = kernelSize / 6;
+      const data = Float32Array.from({ length: width * height * 3 }, (_, i) => ((i * 7919) % 1009) / 1009);
+      const expected = referenceBlur(data, width, height, kernelSize, sigma);
+      const image = { data, width, height };
+      blurImage(image, kernelSize, sigma);
+      let worst = 0;
+      for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(image.data[i] - expected[i]));
+      t.true(worst < 1e-5, `${width}x${height} kernel ${kernelSize}: max error ${worst}`);
+    }
+  }
+});

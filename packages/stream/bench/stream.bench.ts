@@ -1,10 +1,14 @@
 // Benchmark: the SimCLR two-view 224 pipeline from shards of the photo corpus, 1 and 2 worker threads,
 // against the augment engine's single-thread rate and torchvision's DataLoader with 2 workers.
-// Usage: npm run bench -w @twinflow/stream   (takes /tmp/bench.lock so that benchmarks never overlap)
+// Usage: flock /tmp/bench.lock npm run bench -w @twinflow/stream [-- --rounds 3]
+// Each round runs the augment engine alone, then the stream with 1 and with 2 threads, each in a fresh process;
+// the medians over the rounds are reported, so that a burst of load from other jobs moves one round, not the result.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { decodeImage, pipelineFromSpec, renderViews } from '@twinflow/augment';
 import { expandShardSpec, imagePart, ShardWriter, shards } from '@twinflow/shards';
@@ -18,7 +22,9 @@ const pipeline = { preset: 'simclr', size: 224 } as const;
 const batchSize = 256;
 const prefetch = 4;
 /** Images per timed run: enough batches of 256 that start-up is a small share of the time. */
-const target = 4 * batchSize;
+const target = 8 * batchSize;
+/** Images the augment engine alone runs over, one after another. */
+const augmentImages = 512;
 const torchvisionReference = 90;
 
 interface RunReport {
@@ -29,6 +35,8 @@ interface RunReport {
   utilization: number;
   /** Worker time (decode + augment) per image, ms: grows with threads only when the cores are contended. */
   workerMsPerImage: number;
+  /** CPU time of the whole process (every thread) per image after the first batch, ms. */
+  cpuMsPerImage: number;
 }
 
 async function listImages(dir: string): Promise<string[]> {
@@ -83,23 +91,30 @@ async function childStream(spec: string, threads: number): Promise<RunReport> {
     peakRssBytes: Math.max(result.peakRssBytes, maxRss),
     utilization: result.stats.utilization,
     workerMsPerImage: (result.stats.stages.decodeMs + result.stats.stages.augmentMs) / result.images,
+    cpuMsPerImage: result.steadyCpuMsPerImage,
   };
 }
 
 /** The augment engine alone on this thread: decode + two views, one image after another. */
-async function childAugment(spec: string): Promise<{ imagesPerSecond: number; images: number }> {
+async function childAugment(spec: string): Promise<{ imagesPerSecond: number; images: number; cpuMsPerImage: number }> {
   sharp.concurrency(1);
   const built = pipelineFromSpec(pipeline);
   const inputs: { key: string; bytes: Uint8Array }[] = [];
   for await (const sample of shards(spec)) {
     const bytes = imagePart(sample);
     if (bytes) inputs.push({ key: sample.key, bytes });
-    if (inputs.length === 256) break;
+    if (inputs.length === augmentImages) break;
   }
   for (const { key, bytes } of inputs.slice(0, 8)) renderViews(await decodeImage(bytes, { key }), built, { seed: 0, key });
   const start = performance.now();
+  const cpu = process.cpuUsage();
   for (const { key, bytes } of inputs) renderViews(await decodeImage(bytes, { key }), built, { seed: 0, key, views: 2 });
-  return { imagesPerSecond: (inputs.length * 1000) / (performance.now() - start), images: inputs.length };
+  const used = process.cpuUsage(cpu);
+  return {
+    imagesPerSecond: (inputs.length * 1000) / (performance.now() - start),
+    images: inputs.length,
+    cpuMsPerImage: (used.user + used.system) / 1000 / inputs.length,
+  };
 }
 
 function child<T>(...args: string[]): T {
@@ -122,42 +137,81 @@ function torchvision(spec: string): { imagesPerSecond: number; images: number } 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const rate = (r: number): string => `${r.toFixed(1)} images/s`;
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const load = (): string => `load average ${loadavg()[0].toFixed(1)}`;
+
 async function main(): Promise<void> {
-  const [mode, spec, threads] = process.argv.slice(2);
-  if (mode === '--stream') {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '3' } } });
+  const [mode, spec, threads] = positionals;
+  if (mode === 'child-stream') {
     console.log(JSON.stringify(await childStream(spec, Number(threads))));
     return;
   }
-  if (mode === '--augment') {
+  if (mode === 'child-augment') {
     console.log(JSON.stringify(await childAugment(spec)));
     return;
   }
+  const rounds = Number(values.rounds);
+  if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const { spec: base, images } = await ensureShards();
   const spec1 = repeated(base, images);
   console.log(`stream bench: SimCLR two views 224x224 uint8 NHWC, batch ${batchSize}, prefetch ${prefetch}`);
-  console.log(`data: ${images} photos in ${base}, each run streams >= ${target} images (shared 2-core machine: figures are indicative)`);
-  const augment = child<{ imagesPerSecond: number }>('--augment', base);
-  console.log(`augment alone, 1 thread: ${rate(augment.imagesPerSecond)}  (x2 threads: ${rate(2 * augment.imagesPerSecond)})`);
-  const runs = [1, 2].map((t) => child<RunReport>('--stream', spec1, String(t)));
-  runs.forEach((r, i) => {
+  console.log(
+    `data: ${images} photos in ${base}; each stream run streams >= ${target} images, the augment engine alone ${augmentImages}; ` +
+      `${rounds} round${rounds > 1 ? 's' : ''}, medians reported (shared 2-core machine: figures are indicative); ${load()}`,
+  );
+  const augments: number[] = [];
+  const augmentCpu: number[] = [];
+  const ones: RunReport[] = [];
+  const twos: RunReport[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const alone = child<{ imagesPerSecond: number; cpuMsPerImage: number }>('child-augment', base);
+    augments.push(alone.imagesPerSecond);
+    augmentCpu.push(alone.cpuMsPerImage);
+    ones.push(child<RunReport>('child-stream', spec1, '1'));
+    twos.push(child<RunReport>('child-stream', spec1, '2'));
     console.log(
-      `stream, ${i + 1} thread${i ? 's' : ''}: ${rate(r.steadyImagesPerSecond)} steady, ${rate(r.imagesPerSecond)} with start-up; ` +
-        `${r.images} images, utilisation ${(100 * r.utilization).toFixed(0)}%, worker ${r.workerMsPerImage.toFixed(1)} ms/image, ` +
-        `peak RSS ${mb(r.peakRssBytes)}`,
+      `round ${round}: augment alone ${rate(augments.at(-1) as number)}, stream 1 thread ${rate(ones.at(-1)?.steadyImagesPerSecond as number)}, ` +
+        `2 threads ${rate(twos.at(-1)?.steadyImagesPerSecond as number)}; ${load()}`,
     );
-  });
-  const [one, two] = runs;
-  console.log(`scaling ${(two.steadyImagesPerSecond / one.steadyImagesPerSecond).toFixed(2)}x (target >= 1.8x)`);
-  console.log(`2 threads vs augment x 2: ${((100 * two.steadyImagesPerSecond) / (2 * augment.imagesPerSecond)).toFixed(0)}% (target >= 90%)`);
-  console.log(`peak RSS, 2 threads: ${mb(two.peakRssBytes)} (target < 1024 MB)`);
+  }
+  const augment = median(augments);
+  console.log(`augment alone, 1 thread: ${rate(augment)}  (x2 threads: ${rate(2 * augment)})`);
+  const summary = (runs: RunReport[], label: string): number => {
+    const steady = median(runs.map((r) => r.steadyImagesPerSecond));
+    console.log(
+      `stream, ${label}: ${rate(steady)} steady, ${rate(median(runs.map((r) => r.imagesPerSecond)))} with start-up; ` +
+        `${runs[0].images} images, utilisation ${(100 * median(runs.map((r) => r.utilization))).toFixed(0)}%, ` +
+        `worker ${median(runs.map((r) => r.workerMsPerImage)).toFixed(1)} ms/image, peak RSS ${mb(Math.max(...runs.map((r) => r.peakRssBytes)))}`,
+    );
+    return steady;
+  };
+  const one = summary(ones, '1 thread');
+  const two = summary(twos, '2 threads');
+  console.log(`scaling ${(two / one).toFixed(2)}x (target >= 1.8x)`);
+  const cpuOne = median(ones.map((r) => r.cpuMsPerImage));
+  const cpuTwo = median(twos.map((r) => r.cpuMsPerImage));
+  const cpuAlone = median(augmentCpu);
+  console.log(
+    `CPU per image, every thread of the process (robust to other load): augment alone ${cpuAlone.toFixed(1)} ms, ` +
+      `stream 1 thread ${cpuOne.toFixed(1)} ms, 2 threads ${cpuTwo.toFixed(1)} ms (the pool costs ` +
+      `${((100 * (cpuTwo - cpuAlone)) / cpuAlone).toFixed(0)}% over the engine alone; on two idle cores 2 threads could reach ${rate(2000 / cpuTwo)})`,
+  );
+  console.log(`2 threads vs augment x 2: ${((100 * two) / (2 * augment)).toFixed(0)}% (target >= 90%)`);
+  console.log(`peak RSS, 2 threads: ${mb(Math.max(...twos.map((r) => r.peakRssBytes)))} (target < 1024 MB)`);
   const torch = torchvision(spec1);
   if (typeof torch === 'string') console.log(`torchvision DataLoader, 2 workers: ${torch}; reference ${rate(torchvisionReference)}`);
   else {
     console.log(
       `torchvision DataLoader, 2 workers: ${rate(torch.imagesPerSecond)} (${torch.images} images; reference ${rate(torchvisionReference)}); ` +
-        `stream 2 threads / torchvision: ${(two.steadyImagesPerSecond / torch.imagesPerSecond).toFixed(2)}x`,
+        `stream 2 threads / torchvision: ${(two / torch.imagesPerSecond).toFixed(2)}x`,
     );
   }
+  console.log(`done; ${load()}`);
 }
 
 await main();

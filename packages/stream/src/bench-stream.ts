@@ -8,6 +8,9 @@ export interface BenchStreamResult {
   imagesPerSecond: number;
   /** Images per second after the first batch (worker start-up and pipeline fill excluded). */
   steadyImagesPerSecond: number;
+  /** CPU time of the whole process (every thread) per image after the first batch, ms: the pipeline's cost
+   * whatever else runs on the machine. */
+  steadyCpuMsPerImage: number;
   images: number;
   batches: number;
   elapsedMs: number;
@@ -29,10 +32,10 @@ export async function benchStream(options: ViewStreamOptions): Promise<BenchStre
   const start = performance.now();
   let images = 0;
   let batches = 0;
-  let first = { at: 0, size: 0 };
+  let first = { at: 0, size: 0, cpu: process.cpuUsage() };
   try {
     for await (const batch of stream) {
-      if (batches === 0) first = { at: performance.now(), size: batch.size };
+      if (batches === 0) first = { at: performance.now(), size: batch.size, cpu: process.cpuUsage() };
       images += batch.size;
       batches += 1;
       sample();
@@ -43,8 +46,10 @@ export async function benchStream(options: ViewStreamOptions): Promise<BenchStre
     await stream.close();
   }
   const end = performance.now();
+  const cpu = process.cpuUsage(first.cpu);
   const elapsedMs = end - start;
   const imagesPerSecond = (images * 1000) / elapsedMs;
   const steadyImagesPerSecond = batches > 1 ? ((images - first.size) * 1000) / (end - first.at) : imagesPerSecond;
-  return { imagesPerSecond, steadyImagesPerSecond, images, batches, elapsedMs, peakRssBytes, stats: stream.stats };
+  const steadyCpuMsPerImage = batches > 1 ? (cpu.user + cpu.system) / 1000 / (images - first.size) : NaN;
+  return { imagesPerSecond, steadyImagesPerSecond, steadyCpuMsPerImage, images, batches, elapsedMs, peakRssBytes, stats: stream.stats };
 }

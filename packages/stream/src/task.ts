@@ -1,6 +1,9 @@
 // The messages between the main thread and the decode/augment workers (structured-clone safe).
 import type { PipelineSpec } from '@twinflow/augment';
 
+/** Slots of the started-task ring; far more than the tasks that can be in flight at once. */
+export const STARTED_SLOTS = 4096;
+
 /** Fixed for the life of a pool; sent once as workerData. */
 export interface WorkerConfig {
   spec: PipelineSpec;
@@ -10,6 +13,8 @@ export interface WorkerConfig {
   seed: number;
   epoch: number;
   maxPixels?: number;
+  /** Int32 slots, STARTED_SLOTS of them: a worker stores a task's id in slot `id % STARTED_SLOTS` when it starts it. */
+  started: SharedArrayBuffer;
   /** Test hook: the worker calls process.exit(1) on this sample key for its first `exits` attempts. */
   exitOnKey?: string;
   exits: number;
@@ -24,6 +29,8 @@ export interface ViewTask {
   /** Element count of one view of one sample; the worker refuses views of another size. */
   elements: number;
   attempt: number;
+  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.started` when the task starts. */
+  id: number;
 }
 
 export type ViewTaskResult =

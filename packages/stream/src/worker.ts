@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { AugmentOptionError, decodeImage, ImageDecodeError, pipelineFromSpec, renderViews } from '@twinflow/augment';
-import type { ViewTask, ViewTaskResult, WorkerConfig } from './task.js';
+import { STARTED_SLOTS, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
 
 // One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
 // instead of N x cores threads fighting over them. The operation cache only pays off when the same
@@ -12,6 +12,7 @@ sharp.cache(false);
 
 const config = workerData as WorkerConfig;
 const pipeline = pipelineFromSpec(config.spec);
+const started = new Int32Array(config.started);
 
 function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number): Uint8Array | Float32Array {
   return config.dtype === 'float32'
@@ -19,8 +20,20 @@ function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number):
     : new Uint8Array(buffer, offset, elements);
 }
 
+// The pool hands a worker up to two tasks; they run one after the other, each on the whole core.
+let previous: Promise<unknown> = Promise.resolve();
+
+/** Runs one ViewTask after the worker's previous one; see run(). */
+export default function viewTask(task: ViewTask): Promise<ViewTaskResult> {
+  const result = previous.then(() => run(task));
+  previous = result.catch(() => undefined);
+  return result;
+}
+
 /** Runs one ViewTask; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
-export default async function viewTask(task: ViewTask): Promise<ViewTaskResult> {
+async function run(task: ViewTask): Promise<ViewTaskResult> {
+  // Marked before anything can crash: if this worker dies now, the main thread knows this task was the one running.
+  Atomics.store(started, task.id % STARTED_SLOTS, task.id);
   if (task.key === config.exitOnKey && task.attempt < config.exits) process.exit(1);
   // Views over exactly one slot: a sample of the wrong size fails instead of spilling into its
   // neighbours' slots.

@@ -77,6 +77,21 @@ test('a worker that dies twice on a sample fails the run under throw, skips the 
   t.is(skipping.stats.retries, 1);
 });
 
+test('the task a dead worker was holding but had not started is sent again, not counted as a retry or a failure', async (t) => {
+  // One worker holds two tasks, so whenever it dies on the key the next sample dies with it, twice.
+  const key = wdsKeys[5];
+  const stream = viewStream({
+    data: wds, pipeline: small, batchSize: 6, threads: 1, errors: 'skip-sample', testing: { exitWorkerOnKey: key, exits: 2 },
+  });
+  const got = await collect(stream);
+  t.deepEqual(got.keys, wdsKeys.filter((k) => k !== key));
+  t.is(stream.stats.skipped.samples, 1);
+  t.is(stream.stats.retries, 1);
+  const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
+  const next = wdsKeys[6];
+  t.deepEqual(got.bytes.get(next), clean.bytes.get(next));
+});
+
 test('an aborted signal rejects the pending next() with its reason, then the stream is done', async (t) => {
   const controller = new AbortController();
   const stream = viewStream({ data: wds, pipeline: small, batchSize: 4, threads: 1, signal: controller.signal });
