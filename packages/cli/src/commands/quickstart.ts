@@ -13,9 +13,9 @@ export const FASHION_MNIST_DIR = fileURLToPath(new URL('../../../../fixtures/fas
 /** The recipe, tuned for 28x28 gray images on two CPU cores (see the package README for the measurements). */
 export const quickstartSchema = z.strictObject({
   data: z.string().min(1).default(FASHION_MNIST_DIR),
-  epochs: z.int().min(1).default(13),
+  epochs: z.int().min(1).default(20),
   batchSize: z.int().min(2).default(128),
-  lr: z.number().gt(0).default(0.85),
+  lr: z.number().gt(0).default(4),
   warmupEpochs: z.number().min(0).default(1),
   temperature: z.number().gt(0).default(0.2),
   strength: strengthSchema.default(0.5),
