@@ -41,6 +41,10 @@ test('a native kernel runs on helper threads, and a trap on any thread is a Nati
   const kernel = new NativeKernel('conv2d-filter-grad', 'filter_grad', 2);
   try {
     t.is(kernel.threads, 2);
+    // The batch splits into contiguous runs of whole images, one per thread; one image uses one thread.
+    t.deepEqual(kernel.shares(5).map(({ first, images }) => [first, images]), [[0, 2], [2, 3]]);
+    t.deepEqual(kernel.shares(1).map(({ first, images }) => [first, images]), [[0, 1]]);
+    t.is(kernel.shares(4)[1].arena, kernel.arenas[1]);
     const main = oneByOne(kernel, 0, 1);
     const helper = oneByOne(kernel, 1, 3);
     kernel.run([main.args, helper.args]);

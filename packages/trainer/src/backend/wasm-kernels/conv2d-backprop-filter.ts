@@ -39,13 +39,9 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
   const xImage = inHeight * inWidth * inChannels;
   const dyImage = outHeight * outWidth * outChannels;
   const positions = outHeight * outWidth;
-  const threads = Math.min(native.threads, batchSize);
   const args: number[][] = [];
   const results: Float32Array[] = [];
-  for (let t = 0; t < threads; t++) {
-    const first = Math.floor((batchSize * t) / threads);
-    const images = Math.floor((batchSize * (t + 1)) / threads) - first;
-    const arena = native.arenas[t];
+  for (const { arena, first, images } of native.shares(batchSize)) {
     const [ox, ody, odw, opa, opb] = arena.layout([images * xImage, images * dyImage, dwSize, packA, packB]);
     arena.f32(ox, images * xImage).set(xs.subarray(first * xImage, (first + images) * xImage));
     arena.f32(ody, images * dyImage).set(dys.subarray(first * dyImage, (first + images) * dyImage));

@@ -37,13 +37,9 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, attrs, backend }) => {
   const panels = Math.ceil(rows / 8) * 8;
   const dxImage = inHeight * inWidth * inChannels;
   const dyImage = outHeight * outWidth * outChannels;
-  const threads = Math.min(native.threads, batchSize);
   const args: number[][] = [];
   const parts: { first: number; view: Float32Array }[] = [];
-  for (let t = 0; t < threads; t++) {
-    const first = Math.floor((batchSize * t) / threads);
-    const images = Math.floor((batchSize * (t + 1)) / threads) - first;
-    const arena = native.arenas[t];
+  for (const { arena, first, images } of native.shares(batchSize)) {
     const [ody, ow, odx, opa, opb, ocols] = arena.layout([images * dyImage, ws.length, images * dxImage,
       groups * outChannels, panels * outChannels, groups * panels]);
     arena.f32(ody, images * dyImage).set(dys.subarray(first * dyImage, (first + images) * dyImage));

@@ -132,6 +132,18 @@ export class NativeKernel {
     return this.arenas.length;
   }
 
+  /**
+   * How a batch of `batchSize` images splits over the threads: contiguous runs of whole images, one per
+   * thread in thread order (fewer threads than images are never left idle; fewer images use fewer threads).
+   */
+  shares(batchSize: number): { arena: Arena; first: number; images: number }[] {
+    const threads = Math.min(this.threads, batchSize);
+    return Array.from({ length: threads }, (_, t) => {
+      const first = Math.floor((batchSize * t) / threads);
+      return { arena: this.arenas[t], first, images: Math.floor((batchSize * (t + 1)) / threads) - first };
+    });
+  }
+
   /** Runs the function with `args[t]` on thread t (args.length <= threads), blocking until all finish. */
   run(args: readonly (readonly number[])[]): void {
     const started: Helper[] = [];
