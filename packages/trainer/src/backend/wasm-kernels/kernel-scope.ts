@@ -20,8 +20,6 @@ function kernelFunc(kernelName: string): KernelFunc {
   return fn;
 }
 
-export type Paddings = [number, number][];
-
 /**
  * Runs wasm kernels directly on the backend (no engine, no tape) and frees every intermediate when done,
  * so a composite kernel costs exactly the kernels it calls.
@@ -43,13 +41,6 @@ export class KernelScope {
     return out;
   }
 
-  /** An int32 tensor holding `values`, owned by this scope. */
-  int32(values: Int32Array, shape: number[]): TensorInfo {
-    const out = { dataId: this.backend.write(values, shape, 'int32'), shape, dtype: 'int32' as const };
-    this.temps.push(out);
-    return out;
-  }
-
   /** A float32 scalar, owned by this scope. */
   float32(value: number): TensorInfo {
     const out = { dataId: this.backend.write(new Float32Array([value]), [], 'float32'), shape: [], dtype: 'float32' as const };
@@ -63,22 +54,6 @@ export class KernelScope {
 
   transpose(x: TensorInfo, perm: number[]): TensorInfo {
     return this.run('Transpose', { x }, { perm });
-  }
-
-  slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
-    return this.run('Slice', { x }, { begin, size });
-  }
-
-  pad(x: TensorInfo, paddings: Paddings): TensorInfo {
-    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
-  }
-
-  /** NHWC convolution with explicit [top, bottom] / [left, right] padding and no fused activation. */
-  conv2d(x: TensorInfo, filter: TensorInfo, pads: [[number, number], [number, number]],
-    dilations: [number, number] = [1, 1]): TensorInfo {
-    return this.run('Conv2D', { x, filter }, {
-      strides: [1, 1], pad: [[0, 0], pads[0], pads[1], [0, 0]], dataFormat: 'NHWC', dilations,
-    });
   }
 
   matMul(a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {

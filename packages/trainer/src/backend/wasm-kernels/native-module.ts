@@ -9,9 +9,7 @@ import { NativeKernelError } from '../../errors.js';
  * come back every step); like the wasm backend's own heap, it never shrinks.
  */
 export class Arena {
-  readonly memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-
-  constructor(private readonly heapBase: number) {}
+  constructor(readonly memory: WebAssembly.Memory, private readonly heapBase: number) {}
 
   /** Byte offsets of float32 regions of the given lengths (16-byte aligned), growing the memory if needed. */
   layout(lengths: readonly number[]): number[] {
@@ -109,10 +107,14 @@ export class NativeKernel {
   constructor(name: string, fn: string, threads: number) {
     this.#name = name;
     const module = compile(name);
-    const probe = new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true }) } });
-    const heapBase = (probe.exports.__heap_base as WebAssembly.Global).value as number;
-    this.arenas = Array.from({ length: Math.max(1, threads) }, () => new Arena(heapBase));
-    this.#run = new WebAssembly.Instance(module, { env: { memory: this.arenas[0].memory } }).exports[fn] as (...args: number[]) => void;
+    const memory = (): WebAssembly.Memory => new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+    const own = memory();
+    const { exports } = new WebAssembly.Instance(module, { env: { memory: own } });
+    this.#run = exports[fn] as (...args: number[]) => void;
+    // The static data ends at the same offset in every instance of the module.
+    const heapBase = (exports.__heap_base as WebAssembly.Global).value as number;
+    this.arenas = [new Arena(own, heapBase)];
+    for (let t = 1; t < threads; t++) this.arenas.push(new Arena(memory(), heapBase));
     for (const arena of this.arenas.slice(1)) {
       const control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGS)));
       const { port1, port2 } = new MessageChannel();
