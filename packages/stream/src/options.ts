@@ -39,8 +39,11 @@ export interface ViewStreamOptions {
   shards?: Omit<ShardsOptions, 'seed' | 'epoch' | 'errors' | 'signal'>;
   /** Stops the stream: pending and later next() calls reject with the signal's reason. */
   signal?: AbortSignal;
-  /** Fault injection for tests only: a worker exits on this sample key for its first `exits` (default 1) attempts. */
-  testing?: { exitWorkerOnKey: string; exits?: number };
+  /**
+   * Fault injection for tests only: a worker exits on this sample key for its first `exits` (default 1) attempts,
+   * or, with `after`, once it has finished the sample and before it sends the result.
+   */
+  testing?: { exitWorkerOnKey: string; exits?: number; after?: boolean };
 }
 
 export interface ResolvedOptions {
@@ -62,7 +65,7 @@ export interface ResolvedOptions {
   maxPixels?: number;
   shards: Omit<ShardsOptions, 'seed' | 'epoch' | 'errors' | 'signal'>;
   signal?: AbortSignal;
-  testing?: { exitWorkerOnKey: string; exits: number };
+  testing?: { exitWorkerOnKey: string; exits: number; after: boolean };
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -97,11 +100,12 @@ export function resolveOptions(options: ViewStreamOptions): ResolvedOptions {
   let testing: ResolvedOptions['testing'];
   if (options.testing !== undefined) {
     if (!object(options.testing) || !string(options.testing.exitWorkerOnKey)) {
-      throw invalidOption('{ exitWorkerOnKey: string, exits?: number }', 'options.testing', options.testing);
+      throw invalidOption('{ exitWorkerOnKey: string, exits?: number, after?: boolean }', 'options.testing', options.testing);
     }
     testing = {
       exitWorkerOnKey: options.testing.exitWorkerOnKey,
       exits: intOption(options.testing.exits, 'options.testing.exits', 0, MAX, 1),
+      after: boolOption(options.testing.after, 'options.testing.after', false),
     };
   }
   const data = resolveData(options.data);

@@ -1,8 +1,8 @@
 // The messages between the main thread and the decode/augment workers (structured-clone safe).
 import type { PipelineSpec } from '@twinflow/augment';
 
-/** Slots of the started-task ring; far more than the tasks that can be in flight at once. */
-export const STARTED_SLOTS = 4096;
+/** Slots of the running-task ring; far more than the tasks that can be in flight at once. */
+export const RUNNING_SLOTS = 4096;
 
 /** Fixed for the life of a pool; sent once as workerData. */
 export interface WorkerConfig {
@@ -13,11 +13,16 @@ export interface WorkerConfig {
   seed: number;
   epoch: number;
   maxPixels?: number;
-  /** Int32 slots, STARTED_SLOTS of them: a worker stores a task's id in slot `id % STARTED_SLOTS` when it starts it. */
-  started: SharedArrayBuffer;
-  /** Test hook: the worker calls process.exit(1) on this sample key for its first `exits` attempts. */
+  /**
+   * Int32 slots, RUNNING_SLOTS of them: a worker stores a task's id in slot `id % RUNNING_SLOTS` when it starts
+   * the task and clears it when the task ends, so that the slot names the task a dead worker died on.
+   */
+  running: SharedArrayBuffer;
+  /** Test hook: the worker calls process.exit(1) on this sample key for its first `exits` attempts (see `exitAfter`). */
   exitOnKey?: string;
   exits: number;
+  /** Test hook: exit once the task has finished, before its result is sent, for its first `exits` sendings. */
+  exitAfter: boolean;
 }
 
 /** Views of one sample, written into `buffers` (one per view) at element `offset`, or returned when `buffers` is null. */
@@ -28,8 +33,11 @@ export interface ViewTask {
   offset: number;
   /** Element count of one view of one sample; the worker refuses views of another size. */
   elements: number;
+  /** 0, or 1 for the retry after a worker died running this sample. */
   attempt: number;
-  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.started` when the task starts. */
+  /** How often the sample was sent again because a worker died holding it, without running it. */
+  resent: number;
+  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.running` while the task runs. */
   id: number;
 }
 

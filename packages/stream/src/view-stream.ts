@@ -10,7 +10,7 @@ import { abortReason, iteratedTwice, noImage, sampleCrashed, sampleFailed, viewS
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions, ViewStreamOptions } from './options.js';
 import type { StreamStats } from './stats.js';
-import { STARTED_SLOTS, type ViewTaskResult } from './task.js';
+import { RUNNING_SLOTS, type ViewTaskResult } from './task.js';
 import { createPool } from './worker-pool.js';
 
 /** B images' views: `views[v]` is one contiguous NHWC buffer of `size * height * width * channels` elements. */
@@ -79,8 +79,8 @@ class PooledViewStream implements ViewStream {
   #inFlight = 0;
   /** Samples holding batch memory: dispatched, not failed, not yet emitted. */
   #outstanding = 0;
-  /** The id of the task last started, per slot (see WorkerConfig.started), and the last task id handed out. */
-  readonly #started = new Int32Array(new SharedArrayBuffer(STARTED_SLOTS * 4));
+  /** The id of the task running, per slot (see WorkerConfig.running), and the last task id handed out. */
+  readonly #running = new Int32Array(new SharedArrayBuffer(RUNNING_SLOTS * 4));
   #taskId = 0;
   #startedAt = 0;
   #endedAt = 0;
@@ -173,9 +173,10 @@ class PooledViewStream implements ViewStream {
       seed: o.seed,
       epoch: o.epoch,
       maxPixels: o.maxPixels,
-      started: this.#started.buffer as SharedArrayBuffer,
+      running: this.#running.buffer as SharedArrayBuffer,
       exitOnKey: o.testing?.exitWorkerOnKey,
       exits: o.testing?.exits ?? 0,
+      exitAfter: o.testing?.after ?? false,
     });
     if (o.outputSize !== undefined) this.#setShape(o.outputSize[1], o.outputSize[0], o.channels);
     this.#dataset =
@@ -288,7 +289,8 @@ class PooledViewStream implements ViewStream {
 
   /**
    * Runs a task; a rejection means the worker died, so the task is retried once on a fresh worker. A task
-   * that was only waiting in the dead worker's hands (never started) is sent again without using up its retry.
+   * the dead worker was not running (still waiting in its hands, or finished with the result not yet sent)
+   * is sent again without using up its retry.
    */
   async #run(key: string, image: Uint8Array, buffers: SharedArrayBuffer[] | null, offset: number): Promise<RunResult> {
     const pool = this.#pool as Piscina;
@@ -298,11 +300,11 @@ class PooledViewStream implements ViewStream {
       this.#taskId = this.#taskId >= 0x3fffffff ? 1 : this.#taskId + 1;
       const id = this.#taskId;
       try {
-        return (await pool.run({ key, image, buffers, offset, elements: this.#shape.elements, attempt, id })) as ViewTaskResult;
+        return (await pool.run({ key, image, buffers, offset, elements: this.#shape.elements, attempt, resent, id })) as ViewTaskResult;
       } catch (crash) {
         if (this.#stopping) return undefined;
         // Bounded, so that a rejection that is not a worker's death cannot resend a task forever.
-        if (Atomics.load(this.#started, id % STARTED_SLOTS) !== id && resent < 8) {
+        if (Atomics.load(this.#running, id % RUNNING_SLOTS) !== id && resent < 8) {
           resent += 1;
           continue;
         }

@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { AugmentOptionError, decodeImage, ImageDecodeError, pipelineFromSpec, renderViews } from '@twinflow/augment';
-import { STARTED_SLOTS, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
+import { RUNNING_SLOTS, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
 
 // One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
 // instead of N x cores threads fighting over them. The operation cache only pays off when the same
@@ -12,7 +12,7 @@ sharp.cache(false);
 
 const config = workerData as WorkerConfig;
 const pipeline = pipelineFromSpec(config.spec);
-const started = new Int32Array(config.started);
+const running = new Int32Array(config.running);
 
 function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number): Uint8Array | Float32Array {
   return config.dtype === 'float32'
@@ -33,8 +33,22 @@ export default function viewTask(task: ViewTask): Promise<ViewTaskResult> {
 /** Runs one ViewTask; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
 async function run(task: ViewTask): Promise<ViewTaskResult> {
   // Marked before anything can crash: if this worker dies now, the main thread knows this task was the one running.
-  Atomics.store(started, task.id % STARTED_SLOTS, task.id);
-  if (task.key === config.exitOnKey && task.attempt < config.exits) process.exit(1);
+  const slot = task.id % RUNNING_SLOTS;
+  Atomics.store(running, slot, task.id);
+  const exitHere = task.key === config.exitOnKey && (config.exitAfter ? task.resent : task.attempt) < config.exits;
+  if (exitHere && !config.exitAfter) process.exit(1);
+  try {
+    return await render(task);
+  } finally {
+    // Cleared before the result is sent: a worker that dies after this point (on the next task it holds)
+    // can lose this result, and the main thread must then send the task again, not count it as a crash.
+    Atomics.compareExchange(running, slot, task.id, 0);
+    if (exitHere) process.exit(1);
+  }
+}
+
+/** Decodes and augments one sample into its slot of the batch buffers (or into returned views). */
+async function render(task: ViewTask): Promise<ViewTaskResult> {
   // Views over exactly one slot: a sample of the wrong size fails instead of spilling into its
   // neighbours' slots.
   const out = task.buffers

@@ -92,6 +92,23 @@ test('the task a dead worker was holding but had not started is sent again, not 
   t.deepEqual(got.bytes.get(next), clean.bytes.get(next));
 });
 
+test('a worker that dies after finishing a sample, before sending it, costs a resend: no retry, no failure, same bytes', async (t) => {
+  // What CI once hit by chance: a worker finished one task, died on the next it held, and the first
+  // task's result went down with it. That task did not crash anything, so it must not use up a retry.
+  const key = wdsKeys[5];
+  const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
+  for (const threads of [1, 2]) {
+    const stream = viewStream({
+      data: wds, pipeline: small, batchSize: 6, threads, errors: 'skip-sample', testing: { exitWorkerOnKey: key, after: true },
+    });
+    const got = await collect(stream);
+    t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
+    t.is(stream.stats.retries, 0, `threads ${threads}`);
+    t.is(stream.stats.skipped.samples, 0, `threads ${threads}`);
+    for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
+  }
+});
+
 test('an aborted signal rejects the pending next() with its reason, then the stream is done', async (t) => {
   const controller = new AbortController();
   const stream = viewStream({ data: wds, pipeline: small, batchSize: 4, threads: 1, signal: controller.signal });
