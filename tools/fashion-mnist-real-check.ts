@@ -13,13 +13,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { colorJitter, compose, evaluation, horizontalFlip, randomResizedCrop } from '@twinflow/augment';
+import { compose, evaluation, horizontalFlip, randomResizedCrop } from '@twinflow/augment';
 import type { Pipeline } from '@twinflow/augment';
 import {
   KnnMonitor, baselineFlags, collectBatches, evaluateEncoder, formatTable, withEvalMonitors, writeEvalJson,
 } from '@twinflow/eval';
 import type { EvalReport, LabelledBatch } from '@twinflow/eval';
 import { viewStream } from '@twinflow/stream';
+import { buildPipeline } from '@twinflow/cli';
 import { MoCoV2, SimCLR, createEncoder, loadBackend, train } from '@twinflow/trainer';
 import type { InputShape, Method } from '@twinflow/trainer';
 import { DEFAULT_SOURCE, convert } from './fashion-mnist-to-shards.js';
@@ -138,16 +139,10 @@ function makeMethod(name: MethodName, o: Options): Method {
 }
 
 /**
- * Both methods get the same views: SimCLR's jitter at strength 0.5 (0.8 x 0.5 = 0.4) equals MoCo v2's 0.4. Gray
- * images: no saturation, hue or grayscale; no blur, as in the CIFAR recipes (a 28 px image has little to blur).
+ * Both methods get the quickstart's views (the CLI's own builder): SimCLR's jitter at strength 0.5 (0.8 x 0.5 =
+ * 0.4) equals MoCo v2's 0.4. Gray images: no saturation, hue or grayscale; no blur below 64 px, as in the CIFAR recipes.
  */
-function pretrainPipeline(): Pipeline {
-  return compose([
-    randomResizedCrop({ size: 28, scale: CROP_SCALE }),
-    horizontalFlip({ p: 0.5 }),
-    colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0, p: 0.8 }),
-  ]);
-}
+const PRETRAIN_PIPELINE = buildPipeline({ preset: 'simclr', size: 28, strength: 0.5, cropScale: CROP_SCALE, channels: 1 });
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
@@ -166,13 +161,12 @@ async function main(): Promise<void> {
   const reports: EvalReport[] = [];
   for (const name of o.methods) {
     const method = makeMethod(name, o);
-    const pipeline = pretrainPipeline();
     const stepsPerEpoch = Math.floor(trainCount / o.batchSize);
     if (stepsPerEpoch === 0) fail(`--batch-size ${o.batchSize} is larger than the ${trainCount} train images`);
     // Pretraining never sees a label: the stream's labels feed only the online probe, which cannot reach the encoder.
     const data = ({ epoch }: { epoch: number }) =>
       viewStream({
-        data: files.train, pipeline, batchSize: o.batchSize, views: 2, channels: 1, dropLast: true,
+        data: files.train, pipeline: PRETRAIN_PIPELINE, batchSize: o.batchSize, views: 2, channels: 1, dropLast: true,
         seed: o.seed, epoch, threads: o.threads, shards: { shuffle: 2000, shardShuffle: true },
       });
     const knn = o.knnEvery > 0

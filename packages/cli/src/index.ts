@@ -14,5 +14,7 @@ export { renderReportHtml } from './report/report-html.js';
 export type { ReportData, ResultRow, StepPoint } from './report/report-html.js';
 export { barChart, lineChart } from './report/svg-chart.js';
 export type { PluginMethodOptions } from './pretrain-run.js';
+export { buildPipeline } from './pipelines.js';
+export type { PipelineOptions, PresetName } from './pipelines.js';
 export { runPaths } from './run-dir.js';
 export type { RunPaths } from './run-dir.js';
