@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { augmentViews, compose, decodeImage, mocoV2, randomResizedCrop, simclr, type Pipeline } from '../src/index.js';
+import { augmentViews, compose, decodeImage, jpegDecoder, mocoV2, randomResizedCrop, simclr, type Pipeline } from '../src/index.js';
 
 sharp.concurrency(1);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -53,8 +53,8 @@ try {
 }
 
 /** Wall and CPU milliseconds torchvision's `name` takes over files [first, end). */
-async function torchvision(name: string, first: number, end: number): Promise<[number, number]> {
-  if (!python || !answers) return [NaN, NaN];
+async function torchvision(name: string | undefined, first: number, end: number): Promise<[number, number]> {
+  if (!python || !answers || name === undefined) return [NaN, NaN];
   python.stdin.write(`${name} ${first} ${end}\n`);
   const line = await answers.next();
   const [wall, cpu] = String(line.value).split(' ').map(Number);
@@ -65,8 +65,8 @@ const CHUNK = 16;
 
 interface Rates { wall: number; cpu: number; refWall: number; refCpu: number }
 
-/** Images/s of ours and torchvision's `name` by wall clock and by CPU time, alternating chunks of CHUNK files. */
-async function rate(name: string, run: (blob: Buffer, i: number) => Promise<unknown>): Promise<Rates> {
+/** Images/s of ours and torchvision's `name` (none when undefined) by wall clock and by CPU time, alternating chunks of CHUNK files. */
+async function rate(name: string | undefined, run: (blob: Buffer, i: number) => Promise<unknown>): Promise<Rates> {
   const w = Math.min(warmup, blobs.length);
   for (let i = 0; i < w; i++) await run(blobs[i], i);
   await torchvision(name, 0, w);
@@ -95,6 +95,7 @@ const views = (pipeline: Pipeline, n: number) => (blob: Buffer, i: number) =>
 
 const results: Record<string, Rates> = {
   'decode': await rate('decode', (blob, i) => decodeImage(blob, { key: String(i) })),
+  'decode-sharp': await rate(undefined, (blob, i) => decodeImage(blob, { key: String(i), decoder: 'sharp' })),
   'rrc-224': await rate('rrc-224', views(compose([randomResizedCrop({ size: 224 })]), 1)),
   'simclr-2view': await rate('simclr-2view', views(simclr({ size: 224 }), 2)),
   'mocov2-2view': await rate('mocov2-2view', views(mocoV2({ size: 224 }), 2)),
@@ -111,5 +112,8 @@ for (const [name, r] of Object.entries(results)) {
     : '';
   console.log(`${name.padEnd(14)}${r.cpu.toFixed(0).padStart(6)} img/s [${r.wall.toFixed(0)}]  ${ratio}`);
 }
-console.log(`simclr-2view / decode: ${(results['simclr-2view'].cpu / results.decode.cpu).toFixed(2)} (target >= 0.5)`);
+const decoder = jpegDecoder();
+console.log(`JPEG decoder: ${decoder.decoder} (${decoder.detail}); decode-sharp is sharp alone, for reference`);
+console.log(`simclr-2view / decode: ${(results['simclr-2view'].cpu / results.decode.cpu).toFixed(2)} (target >= 0.5); ` +
+  `/ decode-sharp: ${(results['simclr-2view'].cpu / results['decode-sharp'].cpu).toFixed(2)}`);
 if (note) console.log(note);

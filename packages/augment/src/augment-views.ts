@@ -1,6 +1,6 @@
 // N views of one image from one decode, written into caller buffers when given.
 
-import { decodeImage, failOnOption, maxPixelsOption, type FailOn } from './decode.js';
+import { decodeImage, failOnOption, maxPixelsOption, type Decoder, type FailOn } from './decode.js';
 import { invalidOption, invalidPipeline, outputTooSmall } from './errors.js';
 import type { DecodedImage } from './image.js';
 import * as is from './is.js';
@@ -29,6 +29,8 @@ export interface ViewOptions {
   maxPixels?: number;
   /** Decoder strictness: 'warning' (default), 'error' or 'truncated' (see decodeImage). */
   failOn?: FailOn;
+  /** 'auto' (default) or 'sharp': see decodeImage. */
+  decoder?: Decoder;
   /** Write view v into out.buffers[v] starting at element out.offsets[v] instead of allocating. */
   out?: { buffers: (Uint8Array | Float32Array)[]; offsets: number[] };
 }
@@ -115,6 +117,6 @@ function render(image: DecodedImage, pipeline: Pipeline, o: Checked): AugmentRes
 /** Decode `input` once and return `options.views` augmented views (HWC uint8 RGB by default). */
 export async function augmentViews(input: Uint8Array, pipeline: Pipeline, options: ViewOptions): Promise<AugmentResult> {
   const o = checkOptions(pipeline, options);
-  const image = await decodeImage(input, { key: o.key, maxPixels: maxPixelsOption(options.maxPixels), failOn: failOnOption(options.failOn) });
+  const image = await decodeImage(input, { key: o.key, maxPixels: maxPixelsOption(options.maxPixels), failOn: failOnOption(options.failOn), decoder: options.decoder });
   return render(image, pipeline, o);
 }

@@ -4,7 +4,7 @@ export { augmentViews, renderViews, type AugmentResult, type ViewOptions } from 
 export { augmentDirectory, augmentFile, type AugmentDirectoryResult, type AugmentFileOptions } from './augment-files.js';
 export { centerCrop, type CenterCropOptions } from './center-crop.js';
 export { colorJitter, type ColorJitterOptions } from './color-jitter.js';
-export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeOptions, type FailOn } from './decode.js';
+export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeOptions, type Decoder, type FailOn } from './decode.js';
 export { AugmentOptionError, ImageDecodeError, type ImageErrorCode } from './errors.js';
 export { gaussianBlur, type GaussianBlurOptions } from './gaussian-blur.js';
 export { horizontalFlip, type HorizontalFlipOptions } from './horizontal-flip.js';
@@ -22,3 +22,4 @@ export { resize, type ResizeOptions } from './resize.js';
 export { solarize, type SolarizeOptions } from './solarize.js';
 export { pipelineFromSpec, transformFromSpec } from './spec.js';
 export type { Transform, TransformSpec } from './transform.js';
+export { jpegDecoder, TURBOJPEG_MAX_PIXELS, type JpegDecoderInfo } from './turbojpeg.js';
