@@ -15,6 +15,20 @@ export interface Taps {
 
 const align = (n: number): number => (n + 15) & ~15;
 
+/** A source a decoder wrote into the arena (see `Arena.place`); it takes its bytes along if another source evicts it. */
+class PlacedSource implements DecodedImage {
+  private own: Uint8Array | undefined;
+  constructor(readonly ptr: number, readonly width: number, readonly height: number) {}
+
+  get data(): Uint8Array {
+    return this.own ?? arena.u8(this.ptr, this.width * this.height * 3);
+  }
+
+  evict(): void {
+    this.own ??= this.data.slice();
+  }
+}
+
 class Arena {
   private source: DecodedImage | undefined;
   private mark = 0;
@@ -23,6 +37,9 @@ class Arena {
   /** Copy `source` to the start of memory unless it is already there; free every per-view buffer. Returns its address. */
   begin(source: DecodedImage): number {
     if (this.source !== source) {
+      // A placed source still in use (a pipeline that resizes twice renders from an intermediate image between
+      // views) must keep its bytes; the copy is rare, the common case places one source per image.
+      if (this.source instanceof PlacedSource) this.source.evict();
       this.source = undefined;
       this.top = 0;
       const ptr = this.alloc(source.data.length);
@@ -32,6 +49,21 @@ class Arena {
     }
     this.top = this.mark;
     return 0;
+  }
+
+  /**
+   * Make room for a `width` x `height` RGB source at the start of memory and return it, for a decoder to write
+   * into (`data`) instead of decoding into a buffer of its own that `begin` would then copy: the next `begin`
+   * with it finds it in place. The previous placed source is overwritten: callers render one image completely,
+   * synchronously, before placing the next.
+   */
+  place(width: number, height: number): DecodedImage {
+    this.source = undefined;
+    this.top = 0;
+    const source = new PlacedSource(this.alloc(width * height * 3), width, height);
+    this.source = source;
+    this.mark = this.top;
+    return source;
   }
 
   /** Reserve `bytes` (16-aligned, with 48 bytes of slack: the kernels run over the end by up to three vectors). */

@@ -37,6 +37,11 @@ export function failOnOption(value: unknown): FailOn {
   return check.oneOf(value, 'options.failOn', ['warning', 'error', 'truncated'], 'warning');
 }
 
+/** Check and default `decoder`. */
+export function decoderOption(value: unknown): Decoder {
+  return check.oneOf(value, 'options.decoder', ['auto', 'sharp'], 'auto');
+}
+
 /** Check and default `maxPixels`. */
 export function maxPixelsOption(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_PIXELS;
@@ -51,7 +56,7 @@ export async function decodeImage(input: Uint8Array, options: DecodeOptions): Pr
   const { key } = options;
   const maxPixels = maxPixelsOption(options.maxPixels);
   const failOn = failOnOption(options.failOn);
-  const decoder = check.oneOf(options.decoder, 'options.decoder', ['auto', 'sharp'], 'auto');
+  const decoder = decoderOption(options.decoder);
   if (input.length === 0) throw emptyImage(key);
   if (decoder === 'auto') {
     const fast = turboDecode(input, maxPixels);

@@ -154,11 +154,14 @@ const height: Out = [0];
 const subsampling: Out = [0];
 const colourspace: Out = [0];
 
+const ownBuffer = (w: number, h: number): DecodedImage => ({ data: new Uint8Array(w * h * 3), width: w, height: h });
+
 /**
- * Decode a plain JPEG of at most `maxPixels` (and TURBOJPEG_MAX_PIXELS) pixels to RGB with libjpeg-turbo, or
- * return undefined for sharp to handle: not plain, too large, library missing, or any libjpeg warning or error.
+ * Decode a plain JPEG of at most `maxPixels` (and TURBOJPEG_MAX_PIXELS) pixels to RGB with libjpeg-turbo into
+ * the image `allocate` returns (a fresh buffer by default), or return undefined for sharp to handle: not plain,
+ * too large, library missing, or any libjpeg warning or error.
  */
-export function turboDecode(input: Uint8Array, maxPixels: number): DecodedImage | undefined {
+export function turboDecode(input: Uint8Array, maxPixels: number, allocate = ownBuffer): DecodedImage | undefined {
   if (!plainJpeg(input)) return undefined;
   const { lib } = load();
   if (lib === undefined) return undefined;
@@ -167,7 +170,7 @@ export function turboDecode(input: Uint8Array, maxPixels: number): DecodedImage 
   const h = height[0];
   if (colourspace[0] !== TJCS_YCbCr && colourspace[0] !== TJCS_GRAY) return undefined;
   if (w * h > Math.min(maxPixels, TURBOJPEG_MAX_PIXELS)) return undefined;
-  const data = new Uint8Array(w * h * 3);
-  const status = lib.decompress(lib.handle, input, input.length, data, w, 0, h, TJPF_RGB, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
-  return status === 0 ? { data, width: w, height: h } : undefined;
+  const image = allocate(w, h);
+  const status = lib.decompress(lib.handle, input, input.length, image.data, w, 0, h, TJPF_RGB, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
+  return status === 0 ? image : undefined;
 }

@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type JpegOptions } from 'sharp';
+import { augmentViews, renderViews } from '../src/augment-views.js';
 import { decodeImage } from '../src/decode.js';
+import { horizontalFlip } from '../src/horizontal-flip.js';
+import { compose } from '../src/pipeline.js';
+import { simclr } from '../src/presets.js';
+import { randomResizedCrop } from '../src/random-resized-crop.js';
+import { resize } from '../src/resize.js';
 import { AugmentOptionError, ImageDecodeError } from '../src/errors.js';
 import { jpegDecoder, plainJpeg, turboDecode, TURBOJPEG_MAX_PIXELS } from '../src/turbojpeg.js';
 import { picture } from './helpers/images.js';
@@ -127,4 +133,26 @@ test('without libturbojpeg, or with the fast path turned off, decoding falls bac
   t.deepEqual([off.decoder, off.detail], ['sharp', 'TWINFLOW_JPEG_DECODER=sharp']);
   t.is(missing.sum, off.sum);
   if (available) t.is(inChild({}).sum, off.sum);
+});
+
+test('augmentViews decodes plain JPEGs straight into the kernels\' memory with the same views, also when calls overlap', async (t) => {
+  const photos = ['images/photo-500x375.jpg', 'images/photo-180x240.jpg', 'images/photo-64x48.jpg', 'broken/gray.jpg', 'images/photo-256x256.png']
+    .map((name) => fixture(name));
+  // The second pipeline resizes twice, so its views render from an intermediate image that evicts the placed source.
+  const pipelines = [simclr({ size: 48 }), compose([randomResizedCrop({ size: 40 }), resize({ size: [24, 20] }), horizontalFlip()])];
+  for (const pipeline of pipelines) {
+    const expected: Buffer[][] = [];
+    for (const [i, bytes] of photos.entries()) {
+      const image = await decodeImage(bytes, { key: String(i), decoder: 'sharp' });
+      expected.push(renderViews(image, pipeline, { seed: 5, key: String(i), views: 3 }).views.map((v) => Buffer.from(v)));
+    }
+    const run = (bytes: Buffer, i: number) => augmentViews(bytes, pipeline, { seed: 5, key: String(i), views: 3 });
+    const together = await Promise.all(photos.map(run));
+    for (const [i, bytes] of photos.entries()) {
+      const alone = await run(bytes, i);
+      t.deepEqual(alone.views.map((v) => Buffer.from(v)), expected[i], `photo ${i}, one at a time`);
+      t.deepEqual(together[i].views.map((v) => Buffer.from(v)), expected[i], `photo ${i}, all at once`);
+      t.true(alone.timings.decodeMs > 0 && alone.timings.augmentMs > 0);
+    }
+  }
 });

@@ -1,7 +1,7 @@
 // Piscina worker: decodes one sample and writes its augmented views into the shared batch buffers.
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { AugmentOptionError, decodeImage, ImageDecodeError, pipelineFromSpec, renderViews } from '@twinflow/augment';
+import { augmentViews, AugmentOptionError, ImageDecodeError, pipelineFromSpec } from '@twinflow/augment';
 import { RUNNING_SLOTS, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
 
 // One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
@@ -55,16 +55,15 @@ async function render(task: ViewTask): Promise<ViewTaskResult> {
     ? { buffers: task.buffers.map((b) => viewArray(b, task.offset, task.elements)), offsets: task.buffers.map(() => 0) }
     : undefined;
   try {
-    const start = performance.now();
-    const image = await decodeImage(task.image, { key: task.key, maxPixels: config.maxPixels });
-    const decoded = performance.now();
-    const result = renderViews(image, pipeline, {
+    // One call, so that a plain JPEG decodes straight into the augment kernels' memory (see augmentViews).
+    const result = await augmentViews(task.image, pipeline, {
       seed: config.seed,
       epoch: config.epoch,
       key: task.key,
       views: config.views,
       dtype: config.dtype,
       channels: config.channels,
+      maxPixels: config.maxPixels,
       out,
     });
     const { width, height, channels } = result;
@@ -74,8 +73,8 @@ async function render(task: ViewTask): Promise<ViewTaskResult> {
       width,
       height,
       channels,
-      decodeMs: decoded - start,
-      augmentMs: performance.now() - decoded,
+      decodeMs: result.timings.decodeMs,
+      augmentMs: result.timings.augmentMs,
       ...(out ? {} : { views: result.views }),
     };
   } catch (err) {
