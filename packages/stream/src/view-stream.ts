@@ -238,8 +238,11 @@ class PooledViewStream implements ViewStream {
         return;
       }
     }
-    // A view of a bigger buffer would be structured-cloned whole; send exactly the image bytes.
-    const bytes = image.byteOffset === 0 && image.byteLength === image.buffer.byteLength ? image : new Uint8Array(image);
+    // Copied once into shared memory: posting it to a worker (and again on a retry) then copies nothing, where a
+    // plain buffer would be serialised on this thread and copied again on the worker's (or cloned whole, for a
+    // view of a bigger read buffer).
+    const bytes = new Uint8Array(new SharedArrayBuffer(image.byteLength));
+    bytes.set(image);
     const fields = { key: sample.key, url: sample.url, label, readMs, decodeMs: 0, augmentMs: 0, state: 'pending' as const };
     if (this.#batcher === undefined) {
       await this.#probe(fields, bytes);
