@@ -36,6 +36,7 @@ test.serial('pretrain writes the run directory; --resume continues from the last
   t.true(metrics(dir).every((m) => Number.isFinite(m.loss)));
   t.true(readdirSync(join(dir, 'checkpoints')).some((name) => name.startsWith('step-00000002')));
   t.regex(readFileSync(join(dir, 'log.txt'), 'utf8'), /done: 2 steps/);
+  t.regex(readFileSync(join(dir, 'log.txt'), 'utf8'), /JPEG decoder: (libjpeg-turbo|sharp) \(.+\)/);
 
   const again = await twinflow(['pretrain', ...tiny, '--name', 'tiny']);
   t.is(again.status, 2);

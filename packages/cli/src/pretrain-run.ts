@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jpegDecoder } from '@twinflow/augment';
 import { shards } from '@twinflow/shards';
 import { viewStream } from '@twinflow/stream';
 import {
@@ -103,6 +104,8 @@ export async function runPretrain(config: PretrainConfig, dir: string, hooks: Pr
   }
   const totalSteps = config.maxSteps === undefined ? config.epochs * stepsPerEpoch : Math.min(config.maxSteps, config.epochs * stepsPerEpoch);
   log(`${config.method}: ${config.arch} on ${samplesPerEpoch} samples, ${stepsPerEpoch} steps/epoch x ${config.epochs} epochs, batch ${config.batchSize}, ${config.threads} data threads, backend ${backend.backend}`);
+  const decoder = jpegDecoder();
+  log(`JPEG decoder: ${decoder.decoder} (${decoder.detail})${decoder.decoder === 'sharp' ? '; install libturbojpeg0 for a third of the decode CPU' : ''}`);
 
   const method = await createMethod(config);
   const controller = new AbortController();
