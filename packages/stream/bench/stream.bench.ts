@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { decodeImage, pipelineFromSpec, renderViews } from '@twinflow/augment';
+import { augmentViews, jpegDecoder, pipelineFromSpec } from '@twinflow/augment';
 import { expandShardSpec, imagePart, ShardWriter, shards } from '@twinflow/shards';
 import sharp from 'sharp';
 import { benchStream } from '../src/index.js';
@@ -95,7 +95,7 @@ async function childStream(spec: string, threads: number): Promise<RunReport> {
   };
 }
 
-/** The augment engine alone on this thread: decode + two views, one image after another. */
+/** The augment engine alone on this thread: augmentViews (decode + two views), one image after another. */
 async function childAugment(spec: string): Promise<{ imagesPerSecond: number; images: number; cpuMsPerImage: number }> {
   sharp.concurrency(1);
   const built = pipelineFromSpec(pipeline);
@@ -105,10 +105,10 @@ async function childAugment(spec: string): Promise<{ imagesPerSecond: number; im
     if (bytes) inputs.push({ key: sample.key, bytes });
     if (inputs.length === augmentImages) break;
   }
-  for (const { key, bytes } of inputs.slice(0, 8)) renderViews(await decodeImage(bytes, { key }), built, { seed: 0, key });
+  for (const { key, bytes } of inputs.slice(0, 8)) await augmentViews(bytes, built, { seed: 0, key });
   const start = performance.now();
   const cpu = process.cpuUsage();
-  for (const { key, bytes } of inputs) renderViews(await decodeImage(bytes, { key }), built, { seed: 0, key, views: 2 });
+  for (const { key, bytes } of inputs) await augmentViews(bytes, built, { seed: 0, key, views: 2 });
   const used = process.cpuUsage(cpu);
   return {
     imagesPerSecond: (inputs.length * 1000) / (performance.now() - start),
@@ -159,7 +159,8 @@ async function main(): Promise<void> {
   if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   const { spec: base, images } = await ensureShards();
   const spec1 = repeated(base, images);
-  console.log(`stream bench: SimCLR two views 224x224 uint8 NHWC, batch ${batchSize}, prefetch ${prefetch}`);
+  const decoder = jpegDecoder();
+  console.log(`stream bench: SimCLR two views 224x224 uint8 NHWC, batch ${batchSize}, prefetch ${prefetch}; JPEG decoder ${decoder.decoder} (${decoder.detail})`);
   console.log(
     `data: ${images} photos in ${base}; each stream run streams >= ${target} images, the augment engine alone ${augmentImages}; ` +
       `${rounds} round${rounds > 1 ? 's' : ''}, medians reported (shared 2-core machine: figures are indicative); ${load()}`,
