@@ -156,3 +156,35 @@ test('augmentViews decodes plain JPEGs straight into the kernels\' memory with t
     }
   }
 });
+
+test('damaged JPEGs: the fast path never crashes and always agrees with sharp (same bytes or the same error)', async (t) => {
+  const original = fixture('images/photo-64x48.jpg');
+  let state = 12345;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const outcome = async (bytes: Buffer, decoder: 'auto' | 'sharp') => {
+    try {
+      const image = await decodeImage(bytes, { key: 'k', decoder });
+      return `ok ${image.width}x${image.height} ${Buffer.from(image.data).toString('base64')}`;
+    } catch (error) {
+      return `error ${(error as ImageDecodeError).code}`;
+    }
+  };
+  const kinds = new Set<string>();
+  for (let i = 0; i < 150; i++) {
+    const bytes = Buffer.from(original);
+    // Flip 1-4 bytes anywhere, or cut the file short.
+    if (i % 5 === 4) {
+      const cut = bytes.subarray(0, 2 + next(bytes.length - 2));
+      t.is(await outcome(cut, 'auto'), await outcome(cut, 'sharp'), `cut at ${cut.length}`);
+      continue;
+    }
+    for (let k = 0; k <= next(4); k++) bytes[next(bytes.length)] ^= 1 + next(255);
+    const fast = await outcome(bytes, 'auto');
+    t.is(fast, await outcome(bytes, 'sharp'), `mutation ${i}`);
+    kinds.add(fast.split(' ').slice(0, 2).join(' ').replace(/ \d+x\d+/, ''));
+  }
+  t.true(kinds.has('ok') && [...kinds].some((k) => k.startsWith('error')), [...kinds].join(', '));
+});
