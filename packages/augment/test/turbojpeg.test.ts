@@ -109,6 +109,12 @@ test('options.decoder is checked', async (t) => {
   const error = await t.throwsAsync(decodeImage(fixture('images/photo-64x48.jpg'), { key: 'k', decoder: 'fast' as 'auto' }),
     { instanceOf: AugmentOptionError });
   t.regex(error?.message ?? '', /options\.decoder/);
+  const viaViews = await t.throwsAsync(augmentViews(fixture('images/photo-64x48.jpg'), simclr({ size: 16 }), { seed: 0, key: 'k', decoder: 'fast' as 'auto' }),
+    { instanceOf: AugmentOptionError });
+  t.regex(viaViews?.message ?? '', /options\.decoder/);
+  const sharpOnly = await augmentViews(fixture('images/photo-64x48.jpg'), simclr({ size: 16 }), { seed: 0, key: 'k', decoder: 'sharp' });
+  const auto = await augmentViews(fixture('images/photo-64x48.jpg'), simclr({ size: 16 }), { seed: 0, key: 'k' });
+  t.deepEqual(sharpOnly.views.map((v) => Buffer.from(v)), auto.views.map((v) => Buffer.from(v)));
 });
 
 /** decodeImage in a fresh process with `env`: the decoder it reports and a hash of the photo it decodes. */
