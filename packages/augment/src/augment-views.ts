@@ -130,7 +130,8 @@ export async function augmentViews(input: Uint8Array, pipeline: Pipeline, option
   let image = decoder === 'auto' && input instanceof Uint8Array && input.length > 0
     ? turboDecode(input, maxPixels, (width, height) => arena.place(width, height))
     : undefined;
-  image ??= await decodeImage(input, { key: o.key, maxPixels, failOn, decoder });
+  // The fast path has had its try (or was turned off): what is left is sharp's, or decodeImage's input errors.
+  image ??= await decodeImage(input, { key: o.key, maxPixels, failOn, decoder: 'sharp' });
   const decoded = performance.now();
   const result = render(image, pipeline, o);
   result.timings = { decodeMs: decoded - start, augmentMs: performance.now() - decoded };
