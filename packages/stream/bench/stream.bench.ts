@@ -216,6 +216,10 @@ async function main(): Promise<void> {
       `${((100 * (cpuTwo - cpuAlone)) / cpuAlone).toFixed(0)}% over the engine alone; on two idle cores 2 threads could reach ${rate(2000 / cpuTwo)})`,
   );
   console.log(`2 threads vs augment x 2: ${((100 * two) / (2 * augment)).toFixed(0)}% (target >= 90%)`);
+  // The augment bench's headline is images per CPU-second (every thread of the process): the engine alone's
+  // wall-clock rate above also has the idle second core working for it (garbage collection, V8's compiler).
+  console.log(`2 threads vs augment x 2, the engine alone counted per CPU-second as the augment bench does ` +
+    `(${rate(1000 / cpuAlone)} x 2): ${((100 * two * cpuAlone) / 2000).toFixed(0)}%`);
   console.log(`peak RSS, 2 threads: ${mb(Math.max(...twos.map((r) => r.peakRssBytes)))} (target < 1024 MB)`);
   const torch = torchvision(spec1);
   if (typeof torch === 'string') console.log(`torchvision DataLoader, 2 workers: ${torch}; reference ${rate(torchvisionReference)}`);

@@ -41,9 +41,10 @@ export interface ViewStreamOptions {
   signal?: AbortSignal;
   /**
    * Fault injection for tests only: a worker exits on this sample key for its first `exits` (default 1) attempts,
-   * or, with `after`, once it has finished the sample and before it sends the result.
+   * or, with `after`, once it has finished the sample and before it sends the result. With `fullTasks`, samples go
+   * to the workers SAMPLES_PER_TASK to a task even when a worker waits, so that a test knows which samples share one.
    */
-  testing?: { exitWorkerOnKey: string; exits?: number; after?: boolean };
+  testing?: { exitWorkerOnKey: string; exits?: number; after?: boolean; fullTasks?: boolean };
 }
 
 export interface ResolvedOptions {
@@ -65,7 +66,7 @@ export interface ResolvedOptions {
   maxPixels?: number;
   shards: Omit<ShardsOptions, 'seed' | 'epoch' | 'errors' | 'signal'>;
   signal?: AbortSignal;
-  testing?: { exitWorkerOnKey: string; exits: number; after: boolean };
+  testing?: { exitWorkerOnKey: string; exits: number; after: boolean; fullTasks: boolean };
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -100,12 +101,13 @@ export function resolveOptions(options: ViewStreamOptions): ResolvedOptions {
   let testing: ResolvedOptions['testing'];
   if (options.testing !== undefined) {
     if (!object(options.testing) || !string(options.testing.exitWorkerOnKey)) {
-      throw invalidOption('{ exitWorkerOnKey: string, exits?: number, after?: boolean }', 'options.testing', options.testing);
+      throw invalidOption('{ exitWorkerOnKey: string, exits?: number, after?: boolean, fullTasks?: boolean }', 'options.testing', options.testing);
     }
     testing = {
       exitWorkerOnKey: options.testing.exitWorkerOnKey,
       exits: intOption(options.testing.exits, 'options.testing.exits', 0, MAX, 1),
       after: boolOption(options.testing.after, 'options.testing.after', false),
+      fullTasks: boolOption(options.testing.fullTasks, 'options.testing.fullTasks', false),
     };
   }
   const data = resolveData(options.data);

@@ -1,8 +1,11 @@
 // The messages between the main thread and the decode/augment workers (structured-clone safe).
 import type { PipelineSpec } from '@twinflow/augment';
 
-/** Slots of the running-task ring; far more than the tasks that can be in flight at once. */
-export const RUNNING_SLOTS = 4096;
+/** Samples per ViewTask when the workers are busy (fewer when one would otherwise wait). */
+export const SAMPLES_PER_TASK = 4;
+
+/** Slots of the running-sample ring: no fewer than the samples that can be in flight at once (4 tasks of 4 per thread, 1,024 threads). */
+export const RUNNING_SLOTS = 16384;
 
 /** Fixed for the life of a pool; sent once as workerData. */
 export interface WorkerConfig {
@@ -14,8 +17,8 @@ export interface WorkerConfig {
   epoch: number;
   maxPixels?: number;
   /**
-   * Int32 slots, RUNNING_SLOTS of them: a worker stores a task's id in slot `id % RUNNING_SLOTS` when it starts
-   * the task and clears it when the task ends, so that the slot names the task a dead worker died on.
+   * Int32 slots, RUNNING_SLOTS of them: a worker stores a sample's id in slot `id % RUNNING_SLOTS` when it starts
+   * the sample and clears it when the sample ends, so that the slot names the sample a dead worker died on.
    */
   running: SharedArrayBuffer;
   /** Test hook: the worker calls process.exit(1) on this sample key for its first `exits` attempts (see `exitAfter`). */
@@ -26,22 +29,31 @@ export interface WorkerConfig {
 }
 
 /** Views of one sample, written into `buffers` (one per view) at element `offset`, or returned when `buffers` is null. */
-export interface ViewTask {
+export interface SampleJob {
   key: string;
   image: Uint8Array;
   buffers: SharedArrayBuffer[] | null;
   offset: number;
-  /** Element count of one view of one sample; the worker refuses views of another size. */
-  elements: number;
   /** 0, or 1 for the retry after a worker died running this sample. */
   attempt: number;
   /** How often the sample was sent again because a worker died holding it, without running it. */
   resent: number;
-  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.running` while the task runs. */
+  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.running` while the sample runs. */
   id: number;
 }
 
-export type ViewTaskResult =
+/**
+ * A few samples that one worker runs one after the other and answers in one message: a message and the wake-up
+ * of the thread it goes to cost about as much as a tenth of a sample's decode, per message, on busy cores.
+ */
+export interface ViewTask {
+  samples: SampleJob[];
+  /** Element count of one view of one sample; the worker refuses views of another size. */
+  elements: number;
+}
+
+/** What became of one sample of a ViewTask; a ViewTask answers with one per sample, in order. */
+export type SampleResult =
   | {
       ok: true;
       width: number;
@@ -61,3 +73,5 @@ export type ViewTaskResult =
       height?: number;
       channels?: number;
     };
+
+export type ViewTaskResult = SampleResult[];

@@ -10,7 +10,7 @@ import { abortReason, iteratedTwice, noImage, sampleCrashed, sampleFailed, viewS
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions, ViewStreamOptions } from './options.js';
 import type { StreamStats } from './stats.js';
-import { RUNNING_SLOTS, type ViewTaskResult } from './task.js';
+import { RUNNING_SLOTS, SAMPLES_PER_TASK, type SampleResult, type ViewTaskResult } from './task.js';
 import { createPool } from './worker-pool.js';
 
 /** B images' views: `views[v]` is one contiguous NHWC buffer of `size * height * width * channels` elements. */
@@ -55,7 +55,15 @@ class Wakeup {
   }
 }
 
-type RunResult = ViewTaskResult | { ok: false; data: true; crash: unknown } | undefined;
+type RunResult = SampleResult | { ok: false; data: true; crash: unknown } | undefined;
+
+/** A sample on its way to a worker: its encoded image in shared memory and where its views go. */
+interface Job {
+  key: string;
+  image: Uint8Array;
+  buffers: SharedArrayBuffer[] | null;
+  offset: number;
+}
 
 class PooledViewStream implements ViewStream {
   readonly #o: ResolvedOptions;
@@ -77,9 +85,11 @@ class PooledViewStream implements ViewStream {
   #producer: Promise<void> | undefined;
   #cleanup: Promise<void> | undefined;
   #inFlight = 0;
+  /** Samples read and given slots, not yet sent: they go to the pool SAMPLES_PER_TASK at a time (see #flush). */
+  #group: { task: SampleTask; image: Uint8Array }[] = [];
   /** Samples holding batch memory: dispatched, not failed, not yet emitted. */
   #outstanding = 0;
-  /** The id of the task running, per slot (see WorkerConfig.running), and the last task id handed out. */
+  /** The id of the sample running, per slot (see WorkerConfig.running), and the last sample id handed out. */
   readonly #running = new Int32Array(new SharedArrayBuffer(RUNNING_SLOTS * 4));
   #taskId = 0;
   #startedAt = 0;
@@ -209,6 +219,7 @@ class PooledViewStream implements ViewStream {
       // Closing the iterator closes the shard's file handle or HTTP response. The run is over by then,
       // so a reader that fails while closing has nothing left to report.
       if (!exhausted) await iterator.return?.().catch(() => undefined);
+      if (!this.#stopping) this.#flush();
       this.#readerDone = true;
       this.#settled();
     }
@@ -218,6 +229,8 @@ class PooledViewStream implements ViewStream {
   async #capacity(): Promise<void> {
     const limit = this.#o.prefetch * this.#o.batchSize;
     while (!this.#stopping && this.#outstanding + this.#ready.length * this.#o.batchSize >= limit) {
+      // The samples held back for a fuller task are part of what must drain: send them before waiting.
+      this.#flush();
       await this.#producerWake.wait();
     }
     if (this.#queue.size > 0) await this.#queue.onSizeLessThan(1);
@@ -238,22 +251,38 @@ class PooledViewStream implements ViewStream {
         return;
       }
     }
-    // Copied once into shared memory: posting it to a worker (and again on a retry) then copies nothing, where a
-    // plain buffer would be serialised on this thread and copied again on the worker's (or cloned whole, for a
-    // view of a bigger read buffer).
-    const bytes = new Uint8Array(new SharedArrayBuffer(image.byteLength));
-    bytes.set(image);
     const fields = { key: sample.key, url: sample.url, label, readMs, decodeMs: 0, augmentMs: 0, state: 'pending' as const };
     if (this.#batcher === undefined) {
-      await this.#probe(fields, bytes);
+      await this.#probe(fields, image);
       return;
     }
     const task = this.#batcher.assign(fields);
     this.#outstanding += 1;
     this.#inFlight += 1;
-    const offset = task.slot * this.#shape.elements;
+    this.#group.push({ task, image });
+    // A task waits to fill up only while every worker has work: otherwise it goes at once.
+    if (this.#group.length >= SAMPLES_PER_TASK || this.#workersShort()) this.#flush();
+  }
+
+  /** True when fewer tasks run than there are workers, so a held-back sample would leave a worker waiting. */
+  #workersShort(): boolean {
+    return this.#queue.pending < this.#o.threads && this.#o.testing?.fullTasks !== true;
+  }
+
+  /** Sends the samples held back as one task. */
+  #flush(): void {
+    const group = this.#group;
+    if (group.length === 0) return;
+    this.#group = [];
+    const jobs = shared(group.map(({ image }) => image)).map((image, i) => {
+      const { task } = group[i];
+      return { key: task.key, image, buffers: task.batch.set, offset: task.slot * this.#shape.elements };
+    });
     void this.#queue
-      .add(async () => this.#settle(task, await this.#run(task.key, bytes, task.batch.set, offset)))
+      .add(async () => {
+        const results = await this.#runGroup(jobs);
+        group.forEach(({ task }, i) => this.#settle(task, results[i]));
+      })
       .catch((error: unknown) => void this.#stop(error));
   }
 
@@ -271,9 +300,9 @@ class PooledViewStream implements ViewStream {
    * When the pipeline's output size depends on the input, the first sample runs alone and returns its
    * views (cloned once), which tells the stream the batch shape.
    */
-  async #probe(fields: Omit<SampleTask, 'batch' | 'slot'>, bytes: Uint8Array): Promise<void> {
+  async #probe(fields: Omit<SampleTask, 'batch' | 'slot'>, image: Uint8Array): Promise<void> {
     this.#inFlight += 1;
-    const result = await this.#run(fields.key, bytes, null, 0);
+    const result = await this.#run({ key: fields.key, image: shared([image])[0], buffers: null, offset: 0 });
     this.#inFlight = Math.max(0, this.#inFlight - 1);
     if (result === undefined) return;
     if (!result.ok || result.views === undefined) {
@@ -291,19 +320,37 @@ class PooledViewStream implements ViewStream {
   }
 
   /**
-   * Runs a task; a rejection means the worker died, so the task is retried once on a fresh worker. A task
-   * the dead worker was not running (still waiting in its hands, or finished with the result not yet sent)
-   * is sent again without using up its retry.
+   * Runs samples as one task. A rejection means the worker died: the sample it was running (still marked in
+   * #running) has used its first attempt and is retried once; the others, finished but not reported or not yet
+   * started, are sent again without using theirs. Each goes alone from then on.
    */
-  async #run(key: string, image: Uint8Array, buffers: SharedArrayBuffer[] | null, offset: number): Promise<RunResult> {
+  async #runGroup(jobs: Job[]): Promise<RunResult[]> {
+    if (jobs.length === 1) return [await this.#run(jobs[0])];
+    const samples = jobs.map((job) => ({ ...job, attempt: 0, resent: 0, id: this.#nextId() }));
+    try {
+      return (await (this.#pool as Piscina).run({ samples, elements: this.#shape.elements })) as ViewTaskResult;
+    } catch {
+      if (this.#stopping) return jobs.map(() => undefined);
+      return Promise.all(samples.map(({ id }, i) => {
+        const died = Atomics.load(this.#running, id % RUNNING_SLOTS) === id;
+        if (died) this.#counts.retries += 1;
+        return this.#run(jobs[i], died ? 1 : 0, died ? 0 : 1);
+      }));
+    }
+  }
+
+  /**
+   * Runs one sample as its own task; a rejection means the worker died, so the sample is retried once on a fresh
+   * worker. A sample the dead worker was not running (still waiting in its hands, or finished with the result not
+   * yet sent) is sent again without using up its retry.
+   */
+  async #run(job: Job, attempt = 0, resent = 0): Promise<RunResult> {
     const pool = this.#pool as Piscina;
-    let attempt = 0;
-    let resent = 0;
     for (;;) {
-      this.#taskId = this.#taskId >= 0x3fffffff ? 1 : this.#taskId + 1;
-      const id = this.#taskId;
+      const id = this.#nextId();
       try {
-        return (await pool.run({ key, image, buffers, offset, elements: this.#shape.elements, attempt, resent, id })) as ViewTaskResult;
+        const results = (await pool.run({ samples: [{ ...job, attempt, resent, id }], elements: this.#shape.elements })) as ViewTaskResult;
+        return results[0];
       } catch (crash) {
         if (this.#stopping) return undefined;
         // Bounded, so that a rejection that is not a worker's death cannot resend a task forever.
@@ -316,6 +363,11 @@ class PooledViewStream implements ViewStream {
         this.#counts.retries += 1;
       }
     }
+  }
+
+  #nextId(): number {
+    this.#taskId = this.#taskId >= 0x3fffffff ? 1 : this.#taskId + 1;
+    return this.#taskId;
   }
 
   #failureOf(task: Pick<SampleTask, 'key' | 'url'>, result: Exclude<RunResult, undefined>): Error {
@@ -343,6 +395,8 @@ class PooledViewStream implements ViewStream {
       this.#outstanding -= 1;
     }
     (this.#batcher as Batcher).settle(task);
+    // Held-back samples go now if a worker could otherwise run dry (the reader may be waiting on slow I/O).
+    if (this.#workersShort()) this.#flush();
     this.#producerWake.notify();
     this.#settled();
   }
@@ -413,6 +467,7 @@ class PooledViewStream implements ViewStream {
       this.#endedAt ||= performance.now();
       this.#controller.abort();
       this.#queue.clear();
+      this.#group = [];
       for (const { batch } of this.#ready) batch.release();
       this.#ready = [];
       this.#producerWake.notify();
@@ -434,4 +489,19 @@ class PooledViewStream implements ViewStream {
     })();
     return this.#cleanup;
   }
+}
+
+/**
+ * The images copied once into one shared buffer: posting them to a worker (and again on a retry) then copies
+ * nothing, where plain buffers would be serialised on this thread and copied again on the worker's.
+ */
+function shared(images: Uint8Array[]): Uint8Array[] {
+  const memory = new SharedArrayBuffer(images.reduce((n, image) => n + image.byteLength, 0));
+  let at = 0;
+  return images.map((image) => {
+    const bytes = new Uint8Array(memory, at, image.byteLength);
+    bytes.set(image);
+    at += image.byteLength;
+    return bytes;
+  });
 }

@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { augmentViews, AugmentOptionError, ImageDecodeError, pipelineFromSpec } from '@twinflow/augment';
-import { RUNNING_SLOTS, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
+import { RUNNING_SLOTS, type SampleJob, type SampleResult, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
 
 // One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
 // instead of N x cores threads fighting over them. The operation cache only pays off when the same
@@ -23,43 +23,48 @@ function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number):
 // The pool hands a worker up to two tasks; they run one after the other, each on the whole core.
 let previous: Promise<unknown> = Promise.resolve();
 
-/** Runs one ViewTask after the worker's previous one; see run(). */
+/** Runs one ViewTask's samples in order, after the worker's previous task; see run(). */
 export default function viewTask(task: ViewTask): Promise<ViewTaskResult> {
-  const result = previous.then(() => run(task));
+  const result = previous.then(async () => {
+    const results: SampleResult[] = [];
+    for (const sample of task.samples) results.push(await run(sample, task.elements));
+    return results;
+  });
   previous = result.catch(() => undefined);
   return result;
 }
 
-/** Runs one ViewTask; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
-async function run(task: ViewTask): Promise<ViewTaskResult> {
-  // Marked before anything can crash: if this worker dies now, the main thread knows this task was the one running.
-  const slot = task.id % RUNNING_SLOTS;
-  Atomics.store(running, slot, task.id);
-  const exitHere = task.key === config.exitOnKey && (config.exitAfter ? task.resent : task.attempt) < config.exits;
+/** Runs one sample; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
+async function run(sample: SampleJob, elements: number): Promise<SampleResult> {
+  // Marked before anything can crash: if this worker dies now, the main thread knows this sample was the one running.
+  const slot = sample.id % RUNNING_SLOTS;
+  Atomics.store(running, slot, sample.id);
+  const exitHere = sample.key === config.exitOnKey && (config.exitAfter ? sample.resent : sample.attempt) < config.exits;
   if (exitHere && !config.exitAfter) process.exit(1);
   try {
-    return await render(task);
+    return await render(sample, elements);
   } finally {
-    // Cleared before the result is sent: a worker that dies after this point (on the next task it holds)
-    // can lose this result, and the main thread must then send the task again, not count it as a crash.
-    Atomics.compareExchange(running, slot, task.id, 0);
+    // Cleared before the result is sent: a worker that dies after this point (on a later sample, or before it
+    // sends the task's answer) loses this result, and the main thread must then send the sample again, not count
+    // it as a crash.
+    Atomics.compareExchange(running, slot, sample.id, 0);
     if (exitHere) process.exit(1);
   }
 }
 
 /** Decodes and augments one sample into its slot of the batch buffers (or into returned views). */
-async function render(task: ViewTask): Promise<ViewTaskResult> {
+async function render(sample: SampleJob, elements: number): Promise<SampleResult> {
   // Views over exactly one slot: a sample of the wrong size fails instead of spilling into its
   // neighbours' slots.
-  const out = task.buffers
-    ? { buffers: task.buffers.map((b) => viewArray(b, task.offset, task.elements)), offsets: task.buffers.map(() => 0) }
+  const out = sample.buffers
+    ? { buffers: sample.buffers.map((b) => viewArray(b, sample.offset, elements)), offsets: sample.buffers.map(() => 0) }
     : undefined;
   try {
     // One call, so that a plain JPEG decodes straight into the augment kernels' memory (see augmentViews).
-    const result = await augmentViews(task.image, pipeline, {
+    const result = await augmentViews(sample.image, pipeline, {
       seed: config.seed,
       epoch: config.epoch,
-      key: task.key,
+      key: sample.key,
       views: config.views,
       dtype: config.dtype,
       channels: config.channels,
@@ -67,7 +72,7 @@ async function render(task: ViewTask): Promise<ViewTaskResult> {
       out,
     });
     const { width, height, channels } = result;
-    if (out && width * height * channels !== task.elements) return { ok: false, data: true, message: 'view shape', width, height, channels };
+    if (out && width * height * channels !== elements) return { ok: false, data: true, message: 'view shape', width, height, channels };
     return {
       ok: true,
       width,

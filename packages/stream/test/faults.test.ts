@@ -109,6 +109,46 @@ test('a worker that dies after finishing a sample, before sending it, costs a re
   }
 });
 
+// With fullTasks, samples go SAMPLES_PER_TASK (4) to a task in reading order: wdsKeys[8..11] share one task.
+test('a worker that dies inside a four-sample task: the sample it ran uses its retry, the others are sent again without', async (t) => {
+  const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
+  for (const threads of [1, 2]) {
+    // wdsKeys[8] and [9] are done (not reported), [10] is running, [11] has not started.
+    const stream = viewStream({
+      data: wds, pipeline: small, batchSize: 6, threads, testing: { exitWorkerOnKey: wdsKeys[10], fullTasks: true },
+    });
+    const got = await collect(stream);
+    t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
+    t.is(stream.stats.retries, 1, `threads ${threads}`);
+    for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
+  }
+  // Twice on the same sample: that sample alone is lost, under skip-sample.
+  const skipping = viewStream({
+    data: wds, pipeline: small, batchSize: 6, threads: 2, errors: 'skip-sample',
+    testing: { exitWorkerOnKey: wdsKeys[10], exits: 2, fullTasks: true },
+  });
+  const got = await collect(skipping);
+  t.deepEqual(got.keys, wdsKeys.filter((k) => k !== wdsKeys[10]));
+  t.is(skipping.stats.skipped.samples, 1);
+  t.is(skipping.stats.retries, 1);
+});
+
+test('a worker that dies between two samples of a task loses finished results: all are sent again, none uses a retry', async (t) => {
+  const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
+  for (const threads of [1, 2]) {
+    // The worker finishes wdsKeys[9] (the second of its task) and exits before starting [10].
+    const stream = viewStream({
+      data: wds, pipeline: small, batchSize: 6, threads, errors: 'skip-sample',
+      testing: { exitWorkerOnKey: wdsKeys[9], after: true, fullTasks: true },
+    });
+    const got = await collect(stream);
+    t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
+    t.is(stream.stats.retries, 0, `threads ${threads}`);
+    t.is(stream.stats.skipped.samples, 0, `threads ${threads}`);
+    for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
+  }
+});
+
 test('an aborted signal rejects the pending next() with its reason, then the stream is done', async (t) => {
   const controller = new AbortController();
   const stream = viewStream({ data: wds, pipeline: small, batchSize: 4, threads: 1, signal: controller.signal });

@@ -25,9 +25,10 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['signal', { signal: {} }, 'Expected an AbortSignal for options.signal but received [object Object] of type object'],
   ['shards', { shards: [] }, 'Expected an object for options.shards but received [] of type object'],
   ['maxPixels', { maxPixels: 0 }, 'Expected an integer of at least 1 for options.maxPixels but received 0 of type number'],
-  ['testing', { testing: { key: 'x' } }, 'Expected { exitWorkerOnKey: string, exits?: number, after?: boolean } for options.testing but received [object Object] of type object'],
+  ['testing', { testing: { key: 'x' } }, 'Expected { exitWorkerOnKey: string, exits?: number, after?: boolean, fullTasks?: boolean } for options.testing but received [object Object] of type object'],
   ['testing.exits', { testing: { exitWorkerOnKey: 'x', exits: -1 } }, 'Expected an integer of at least 0 for options.testing.exits but received -1 of type number'],
   ['testing.after', { testing: { exitWorkerOnKey: 'x', after: 1 } }, 'Expected a boolean for options.testing.after but received 1 of type number'],
+  ['testing.fullTasks', { testing: { exitWorkerOnKey: 'x', fullTasks: 'yes' } }, 'Expected a boolean for options.testing.fullTasks but received "yes" of type string'],
 ];
 
 for (const [title, patch, message] of invalid) {
