@@ -4,8 +4,6 @@ import type { PipelineSpec } from '@twinflow/augment';
 /** Samples per ViewTask when the workers are busy (fewer when one would otherwise wait). */
 export const SAMPLES_PER_TASK = 4;
 
-/** Slots of the running-sample ring: no fewer than the samples that can be in flight at once (4 tasks of 4 per thread, 1,024 threads). */
-export const RUNNING_SLOTS = 16384;
 
 /** Fixed for the life of a pool; sent once as workerData. */
 export interface WorkerConfig {
@@ -16,11 +14,6 @@ export interface WorkerConfig {
   seed: number;
   epoch: number;
   maxPixels?: number;
-  /**
-   * Int32 slots, RUNNING_SLOTS of them: a worker stores a sample's id in slot `id % RUNNING_SLOTS` when it starts
-   * the sample and clears it when the sample ends, so that the slot names the sample a dead worker died on.
-   */
-  running: SharedArrayBuffer;
   /** Test hook: the worker calls process.exit(1) on this sample key for its first `exits` attempts (see `exitAfter`). */
   exitOnKey?: string;
   exits: number;
@@ -38,8 +31,6 @@ export interface SampleJob {
   attempt: number;
   /** How often the sample was sent again because a worker died holding it, without running it. */
   resent: number;
-  /** Positive id, fresh for every dispatch (retries included), marked in `WorkerConfig.running` while the sample runs. */
-  id: number;
 }
 
 /**
@@ -50,6 +41,12 @@ export interface ViewTask {
   samples: SampleJob[];
   /** Element count of one view of one sample; the worker refuses views of another size. */
   elements: number;
+  /**
+   * One Int32 in shared memory, this task's own: the worker stores i + 1 while it runs sample i and 0 between
+   * samples, so that if the worker dies the main thread knows which sample it died on (0: none, it died between
+   * them or holding the task unstarted).
+   */
+  running: Int32Array;
 }
 
 /** What became of one sample of a ViewTask; a ViewTask answers with one per sample, in order. */

@@ -10,7 +10,7 @@ import { abortReason, iteratedTwice, noImage, sampleCrashed, sampleFailed, viewS
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions, ViewStreamOptions } from './options.js';
 import type { StreamStats } from './stats.js';
-import { RUNNING_SLOTS, SAMPLES_PER_TASK, type SampleResult, type ViewTaskResult } from './task.js';
+import { SAMPLES_PER_TASK, type SampleResult, type ViewTaskResult } from './task.js';
 import { createPool } from './worker-pool.js';
 
 /** B images' views: `views[v]` is one contiguous NHWC buffer of `size * height * width * channels` elements. */
@@ -89,9 +89,8 @@ class PooledViewStream implements ViewStream {
   #group: { task: SampleTask; image: Uint8Array }[] = [];
   /** Samples holding batch memory: dispatched, not failed, not yet emitted. */
   #outstanding = 0;
-  /** The id of the sample running, per slot (see WorkerConfig.running), and the last sample id handed out. */
-  readonly #running = new Int32Array(new SharedArrayBuffer(RUNNING_SLOTS * 4));
-  #taskId = 0;
+  /** Tasks sent to the pool whose answers have not been handled yet (see #workersShort). */
+  #tasksRunning = 0;
   #startedAt = 0;
   #endedAt = 0;
   #counts = { batches: 0, samples: 0, skipped: 0, retries: 0, readMs: 0, decodeMs: 0, augmentMs: 0, waitMs: 0, starvedMs: 0 };
@@ -183,7 +182,6 @@ class PooledViewStream implements ViewStream {
       seed: o.seed,
       epoch: o.epoch,
       maxPixels: o.maxPixels,
-      running: this.#running.buffer as SharedArrayBuffer,
       exitOnKey: o.testing?.exitWorkerOnKey,
       exits: o.testing?.exits ?? 0,
       exitAfter: o.testing?.after ?? false,
@@ -266,7 +264,7 @@ class PooledViewStream implements ViewStream {
 
   /** True when fewer tasks run than there are workers, so a held-back sample would leave a worker waiting. */
   #workersShort(): boolean {
-    return this.#queue.pending < this.#o.threads && this.#o.testing?.fullTasks !== true;
+    return this.#tasksRunning < this.#o.threads && this.#o.testing?.fullTasks !== true;
   }
 
   /** Sends the samples held back as one task. */
@@ -280,7 +278,14 @@ class PooledViewStream implements ViewStream {
     });
     void this.#queue
       .add(async () => {
-        const results = await this.#runGroup(jobs);
+        this.#tasksRunning += 1;
+        let results: RunResult[];
+        try {
+          results = await this.#runGroup(jobs);
+        } finally {
+          // Counted down before the samples settle, so that #settle sees this task as done when it decides to flush.
+          this.#tasksRunning -= 1;
+        }
         group.forEach(({ task }, i) => this.#settle(task, results[i]));
       })
       .catch((error: unknown) => void this.#stop(error));
@@ -320,22 +325,21 @@ class PooledViewStream implements ViewStream {
   }
 
   /**
-   * Runs samples as one task. A rejection means the worker died: the sample it was running (still marked in
-   * #running) has used its first attempt and is retried once; the others, finished but not reported or not yet
-   * started, are sent again without using theirs. Each goes alone from then on.
+   * Runs samples as one task. A rejection means the worker died: the sample it was running (marked in the task's
+   * `running` word) has used its first attempt and is retried once; the others, finished but not reported or not
+   * yet started, are sent again without using theirs. Each goes alone from then on.
    */
   async #runGroup(jobs: Job[]): Promise<RunResult[]> {
     if (jobs.length === 1) return [await this.#run(jobs[0])];
-    const samples = jobs.map((job) => ({ ...job, attempt: 0, resent: 0, id: this.#nextId() }));
+    const running = new Int32Array(new SharedArrayBuffer(4));
+    const samples = jobs.map((job) => ({ ...job, attempt: 0, resent: 0 }));
     try {
-      return (await (this.#pool as Piscina).run({ samples, elements: this.#shape.elements })) as ViewTaskResult;
+      return (await (this.#pool as Piscina).run({ samples, elements: this.#shape.elements, running })) as ViewTaskResult;
     } catch {
       if (this.#stopping) return jobs.map(() => undefined);
-      return Promise.all(samples.map(({ id }, i) => {
-        const died = Atomics.load(this.#running, id % RUNNING_SLOTS) === id;
-        if (died) this.#counts.retries += 1;
-        return this.#run(jobs[i], died ? 1 : 0, died ? 0 : 1);
-      }));
+      const diedOn = Atomics.load(running, 0) - 1;
+      if (diedOn >= 0) this.#counts.retries += 1;
+      return Promise.all(jobs.map((job, i) => (i === diedOn ? this.#run(job, 1, 0) : this.#run(job, 0, 1))));
     }
   }
 
@@ -347,14 +351,14 @@ class PooledViewStream implements ViewStream {
   async #run(job: Job, attempt = 0, resent = 0): Promise<RunResult> {
     const pool = this.#pool as Piscina;
     for (;;) {
-      const id = this.#nextId();
+      const running = new Int32Array(new SharedArrayBuffer(4));
       try {
-        const results = (await pool.run({ samples: [{ ...job, attempt, resent, id }], elements: this.#shape.elements })) as ViewTaskResult;
+        const results = (await pool.run({ samples: [{ ...job, attempt, resent }], elements: this.#shape.elements, running })) as ViewTaskResult;
         return results[0];
       } catch (crash) {
         if (this.#stopping) return undefined;
         // Bounded, so that a rejection that is not a worker's death cannot resend a task forever.
-        if (Atomics.load(this.#running, id % RUNNING_SLOTS) !== id && resent < 8) {
+        if (Atomics.load(running, 0) === 0 && resent < 8) {
           resent += 1;
           continue;
         }
@@ -363,11 +367,6 @@ class PooledViewStream implements ViewStream {
         this.#counts.retries += 1;
       }
     }
-  }
-
-  #nextId(): number {
-    this.#taskId = this.#taskId >= 0x3fffffff ? 1 : this.#taskId + 1;
-    return this.#taskId;
   }
 
   #failureOf(task: Pick<SampleTask, 'key' | 'url'>, result: Exclude<RunResult, undefined>): Error {

@@ -2,7 +2,7 @@
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { augmentViews, AugmentOptionError, ImageDecodeError, pipelineFromSpec } from '@twinflow/augment';
-import { RUNNING_SLOTS, type SampleJob, type SampleResult, type ViewTask, type ViewTaskResult, type WorkerConfig } from './task.js';
+import type { SampleJob, SampleResult, ViewTask, ViewTaskResult, WorkerConfig } from './task.js';
 
 // One libvips thread per worker: the pool supplies the parallelism, so N workers keep N cores busy
 // instead of N x cores threads fighting over them. The operation cache only pays off when the same
@@ -12,7 +12,6 @@ sharp.cache(false);
 
 const config = workerData as WorkerConfig;
 const pipeline = pipelineFromSpec(config.spec);
-const running = new Int32Array(config.running);
 
 function viewArray(buffer: SharedArrayBuffer, offset: number, elements: number): Uint8Array | Float32Array {
   return config.dtype === 'float32'
@@ -27,7 +26,7 @@ let previous: Promise<unknown> = Promise.resolve();
 export default function viewTask(task: ViewTask): Promise<ViewTaskResult> {
   const result = previous.then(async () => {
     const results: SampleResult[] = [];
-    for (const sample of task.samples) results.push(await run(sample, task.elements));
+    for (const [i, sample] of task.samples.entries()) results.push(await run(sample, task, i));
     return results;
   });
   previous = result.catch(() => undefined);
@@ -35,19 +34,18 @@ export default function viewTask(task: ViewTask): Promise<ViewTaskResult> {
 }
 
 /** Runs one sample; data errors come back as `{ ok: false }` so that a rejection always means the worker died. */
-async function run(sample: SampleJob, elements: number): Promise<SampleResult> {
+async function run(sample: SampleJob, task: ViewTask, index: number): Promise<SampleResult> {
   // Marked before anything can crash: if this worker dies now, the main thread knows this sample was the one running.
-  const slot = sample.id % RUNNING_SLOTS;
-  Atomics.store(running, slot, sample.id);
+  Atomics.store(task.running, 0, index + 1);
   const exitHere = sample.key === config.exitOnKey && (config.exitAfter ? sample.resent : sample.attempt) < config.exits;
   if (exitHere && !config.exitAfter) process.exit(1);
   try {
-    return await render(sample, elements);
+    return await render(sample, task.elements);
   } finally {
     // Cleared before the result is sent: a worker that dies after this point (on a later sample, or before it
     // sends the task's answer) loses this result, and the main thread must then send the sample again, not count
     // it as a crash.
-    Atomics.compareExchange(running, slot, sample.id, 0);
+    Atomics.store(task.running, 0, 0);
     if (exitHere) process.exit(1);
   }
 }

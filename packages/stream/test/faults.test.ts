@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { SampleError, viewStream, WorkerCrashError } from '../src/index.js';
-import { TruncatedTarError } from '@twinflow/shards';
+import { SampleError, viewStream, WorkerCrashError, type ViewBatch } from '../src/index.js';
+import { shards, TruncatedTarError, type ShardDataset } from '@twinflow/shards';
 import { collect, corrupt, root, small, wds, wdsKeys } from './helpers/fixtures.js';
 
 const brokenKeys = ['broken/b000000', 'broken/b000001', 'broken/b000003', 'broken/b000004', 'broken/b000005'];
@@ -147,6 +147,33 @@ test('a worker that dies between two samples of a task loses finished results: a
     t.is(stream.stats.skipped.samples, 0, `threads ${threads}`);
     for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
   }
+});
+
+test('a reader that stalls does not hold samples back: what was read is decoded while the reader waits', async (t) => {
+  // The reader gives 3 samples, then waits for the test. The first goes to the worker alone; the next two wait to
+  // fill a task while it runs, and must go as soon as it is done, not when the reader moves on.
+  const inner = shards(wds);
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const stalling = {
+    stats: inner.stats,
+    epoch: inner.epoch,
+    async *[Symbol.asyncIterator]() {
+      let n = 0;
+      for await (const sample of inner) {
+        if (n++ === 3) await gate;
+        yield sample;
+      }
+    },
+  } as unknown as ShardDataset;
+  const stream = viewStream({ data: stalling, pipeline: small, batchSize: 3, threads: 1 });
+  const stalled = Symbol('stalled');
+  const first = await Promise.race([stream.next(), new Promise((resolve) => setTimeout(resolve, 60_000, stalled))]);
+  open();
+  t.not(first, stalled, 'the first batch waited for the reader');
+  if (first !== stalled) t.deepEqual((first as IteratorResult<ViewBatch>).value?.keys, wdsKeys.slice(0, 3));
+  const rest = await collect(stream);
+  t.deepEqual(rest.keys, wdsKeys.slice(3));
 });
 
 test('an aborted signal rejects the pending next() with its reason, then the stream is done', async (t) => {
