@@ -40,8 +40,10 @@ export interface StreamStats {
     /** Shards the shard reader abandoned. */
     shards: number;
   };
-  /** Tasks run again on a fresh worker after theirs died. */
+  /** Samples run a second time because their worker died running them (samples only resent are not counted). */
   retries: number;
+  /** Worker threads that died (a crash, process.exit, an out-of-memory limit) and were replaced. */
+  workerDeaths: number;
   /** Batch buffer sets created, and handed out again after a release(). */
   buffers: { allocated: number; reused: number };
 }

@@ -91,9 +91,11 @@ class PooledViewStream implements ViewStream {
   #outstanding = 0;
   /** Tasks sent to the pool whose answers have not been handled yet (see #workersShort). */
   #tasksRunning = 0;
+  /** Set once the pool is being destroyed, so that its workers' ends are not counted as deaths. */
+  #closingPool = false;
   #startedAt = 0;
   #endedAt = 0;
-  #counts = { batches: 0, samples: 0, skipped: 0, retries: 0, readMs: 0, decodeMs: 0, augmentMs: 0, waitMs: 0, starvedMs: 0 };
+  #counts = { batches: 0, samples: 0, skipped: 0, retries: 0, workerDeaths: 0, readMs: 0, decodeMs: 0, augmentMs: 0, waitMs: 0, starvedMs: 0 };
   readonly #onAbort = (): void => void this.#stop(abortReason(this.#o.signal as AbortSignal));
 
   constructor(options: ResolvedOptions) {
@@ -131,6 +133,7 @@ class PooledViewStream implements ViewStream {
         shards: shardStats?.skippedShards ?? 0,
       },
       retries: c.retries,
+      workerDeaths: c.workerDeaths,
       buffers: { allocated: this.#buffers?.allocated ?? 0, reused: this.#buffers?.reused ?? 0 },
     };
   }
@@ -185,6 +188,11 @@ class PooledViewStream implements ViewStream {
       exitOnKey: o.testing?.exitWorkerOnKey,
       exits: o.testing?.exits ?? 0,
       exitAfter: o.testing?.after ?? false,
+    });
+    // Piscina reports every worker it removes; with minThreads = maxThreads it removes one only when it dies, or
+    // when the pool is destroyed at the end.
+    this.#pool.on('workerDestroy', () => {
+      if (!this.#closingPool) this.#counts.workerDeaths += 1;
     });
     if (o.outputSize !== undefined) this.#setShape(o.outputSize[1], o.outputSize[0], o.channels);
     this.#dataset =
@@ -480,6 +488,7 @@ class PooledViewStream implements ViewStream {
     this.#cleanup ??= (async () => {
       this.#o.signal?.removeEventListener('abort', this.#onAbort);
       // In-flight tasks reject when their worker is terminated; #run sees #stopping and drops them.
+      this.#closingPool = true;
       await this.#pool?.destroy();
       await this.#producer;
       // Tasks still queued when the pool went down never run, so nothing is in flight any more.

@@ -59,8 +59,11 @@ test('a worker that dies is replaced and its task retried once', async (t) => {
   const got = await collect(stream);
   t.deepEqual(got.keys, wdsKeys);
   t.is(stream.stats.retries, 1);
-  const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
-  t.deepEqual(got.bytes.get(key), clean.bytes.get(key));
+  t.is(stream.stats.workerDeaths, 1);
+  const clean = viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 });
+  const cleanGot = await collect(clean);
+  t.deepEqual(got.bytes.get(key), cleanGot.bytes.get(key));
+  t.is(clean.stats.workerDeaths, 0);
 });
 
 test('a worker that dies twice on a sample fails the run under throw, skips the sample under skip-sample', async (t) => {
@@ -75,6 +78,7 @@ test('a worker that dies twice on a sample fails the run under throw, skips the 
   t.deepEqual(got.keys, wdsKeys.filter((k) => k !== key));
   t.is(skipping.stats.skipped.samples, 1);
   t.is(skipping.stats.retries, 1);
+  t.is(skipping.stats.workerDeaths, 2);
 });
 
 test('the task a dead worker was holding but had not started is sent again, not counted as a retry or a failure', async (t) => {
@@ -87,6 +91,7 @@ test('the task a dead worker was holding but had not started is sent again, not 
   t.deepEqual(got.keys, wdsKeys.filter((k) => k !== key));
   t.is(stream.stats.skipped.samples, 1);
   t.is(stream.stats.retries, 1);
+  t.is(stream.stats.workerDeaths, 2);
   const clean = await collect(viewStream({ data: wds, pipeline: small, batchSize: 48, threads: 1 }));
   const next = wdsKeys[6];
   t.deepEqual(got.bytes.get(next), clean.bytes.get(next));
@@ -104,6 +109,7 @@ test('a worker that dies after finishing a sample, before sending it, costs a re
     const got = await collect(stream);
     t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
     t.is(stream.stats.retries, 0, `threads ${threads}`);
+    t.is(stream.stats.workerDeaths, 1, `threads ${threads}`);
     t.is(stream.stats.skipped.samples, 0, `threads ${threads}`);
     for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
   }
@@ -120,6 +126,8 @@ test('a worker that dies inside a four-sample task: the sample it ran uses its r
     const got = await collect(stream);
     t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
     t.is(stream.stats.retries, 1, `threads ${threads}`);
+    // One death: the sample that was running is charged, the rest of its task goes again for free.
+    t.is(stream.stats.workerDeaths, 1, `threads ${threads}`);
     for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
   }
   // Twice on the same sample: that sample alone is lost, under skip-sample.
@@ -131,6 +139,7 @@ test('a worker that dies inside a four-sample task: the sample it ran uses its r
   t.deepEqual(got.keys, wdsKeys.filter((k) => k !== wdsKeys[10]));
   t.is(skipping.stats.skipped.samples, 1);
   t.is(skipping.stats.retries, 1);
+  t.is(skipping.stats.workerDeaths, 2);
 });
 
 test('a worker that dies between two samples of a task loses finished results: all are sent again, none uses a retry', async (t) => {
@@ -144,6 +153,7 @@ test('a worker that dies between two samples of a task loses finished results: a
     const got = await collect(stream);
     t.deepEqual(got.keys, wdsKeys, `threads ${threads}`);
     t.is(stream.stats.retries, 0, `threads ${threads}`);
+    t.is(stream.stats.workerDeaths, 1, `threads ${threads}`);
     t.is(stream.stats.skipped.samples, 0, `threads ${threads}`);
     for (const k of wdsKeys) t.deepEqual(got.bytes.get(k), clean.bytes.get(k), k);
   }
