@@ -178,7 +178,9 @@ test('a reader that stalls does not hold samples back: what was read is decoded 
   } as unknown as ShardDataset;
   const stream = viewStream({ data: stalling, pipeline: small, batchSize: 3, threads: 1 });
   const stalled = Symbol('stalled');
-  const first = await Promise.race([stream.next(), new Promise((resolve) => setTimeout(resolve, 60_000, stalled))]);
+  let timer: NodeJS.Timeout | undefined;
+  const first = await Promise.race([stream.next(), new Promise((resolve) => (timer = setTimeout(resolve, 60_000, stalled)))]);
+  clearTimeout(timer);
   open();
   t.not(first, stalled, 'the first batch waited for the reader');
   if (first !== stalled) t.deepEqual((first as IteratorResult<ViewBatch>).value?.keys, wdsKeys.slice(0, 3));
