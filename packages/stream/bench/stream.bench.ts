@@ -1,9 +1,10 @@
 // Benchmark: the SimCLR two-view 224 pipeline from shards of the photo corpus, 1 and 2 worker threads,
 // against the augment engine's single-thread rate and torchvision's DataLoader with 2 workers.
-// Usage: flock /tmp/bench.lock npm run bench -w @twinflow/stream [-- --rounds 3]
+// Usage: flock /tmp/bench.lock npm run bench -w @twinflow/stream [-- --rounds 3] [--batches 16]
 // Each round runs the augment engine alone, then the stream with 1 and with 2 threads, each in a fresh process;
 // the medians over the rounds are reported, so that a burst of load from other jobs moves one round, not the result.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -21,10 +22,11 @@ const shardDir = join(root, 'bench-data/stream-photos');
 const pipeline = { preset: 'simclr', size: 224 } as const;
 const batchSize = 256;
 const prefetch = 4;
-/** Images per timed run: enough batches of 256 that start-up is a small share of the time. */
-const target = 8 * batchSize;
-/** Images the augment engine alone runs over, one after another. */
-const augmentImages = 512;
+/** Batches of 256 per timed stream run (--batches): enough that start-up is a small share of the time. */
+let target = 8 * batchSize;
+/** Images the augment engine alone runs over, one after another, after `augmentWarmup` untimed ones. */
+const augmentImages = 1024;
+const augmentWarmup = 64;
 const torchvisionReference = 90;
 
 interface RunReport {
@@ -105,7 +107,7 @@ async function childAugment(spec: string): Promise<{ imagesPerSecond: number; im
     if (bytes) inputs.push({ key: sample.key, bytes });
     if (inputs.length === augmentImages) break;
   }
-  for (const { key, bytes } of inputs.slice(0, 8)) await augmentViews(bytes, built, { seed: 0, key });
+  for (const { key, bytes } of inputs.slice(0, augmentWarmup)) await augmentViews(bytes, built, { seed: 0, key });
   const start = performance.now();
   const cpu = process.cpuUsage();
   for (const { key, bytes } of inputs) await augmentViews(bytes, built, { seed: 0, key, views: 2 });
@@ -124,6 +126,16 @@ function child<T>(args: string[], cpus?: string): T {
   if (cpus !== undefined) command.unshift('taskset', '-c', cpus);
   const out = execFileSync(command[0], command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').at(-1) as string) as T;
+}
+
+/** Runs `copies` processes of this script at once and returns their reports. */
+async function children<T>(args: string[], copies: number): Promise<T[]> {
+  const script = fileURLToPath(import.meta.url);
+  const run = async (): Promise<T> => {
+    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script, ...args], { encoding: 'utf8' });
+    return JSON.parse(stdout.trim().split('\n').at(-1) as string) as T;
+  };
+  return Promise.all(Array.from({ length: copies }, run));
 }
 
 /** taskset is util-linux's; without it (or on one core) the pinned run is left out. */
@@ -151,8 +163,14 @@ const median = (values: number[]): number => {
 const load = (): string => `load average ${loadavg()[0].toFixed(1)}`;
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '3' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { rounds: { type: 'string', default: '3' }, batches: { type: 'string', default: '16' } },
+  });
   const [mode, spec, threads] = positionals;
+  const batches = Number(values.batches);
+  if (!(Number.isInteger(batches) && batches > 1)) throw new Error(`--batches must be an integer above 1, got ${values.batches}`);
+  target = batches * batchSize;
   if (mode === 'child-stream') {
     console.log(JSON.stringify(await childStream(spec, Number(threads))));
     return;
@@ -173,6 +191,7 @@ async function main(): Promise<void> {
   );
   const augments: number[] = [];
   const augmentCpu: number[] = [];
+  const pairs: number[] = [];
   const ones: RunReport[] = [];
   const pinned: RunReport[] = [];
   const twos: RunReport[] = [];
@@ -180,17 +199,24 @@ async function main(): Promise<void> {
     const alone = child<{ imagesPerSecond: number; cpuMsPerImage: number }>(['child-augment', base]);
     augments.push(alone.imagesPerSecond);
     augmentCpu.push(alone.cpuMsPerImage);
+    // Two engines at once, each in its own process: what two cores give two threads with no pool at all
+    // (shared caches and memory, each process's helper threads now competing for the cores).
+    const pair = await children<{ imagesPerSecond: number }>(['child-augment', base], 2);
+    pairs.push(pair[0].imagesPerSecond + pair[1].imagesPerSecond);
     ones.push(child<RunReport>(['child-stream', spec1, '1']));
     if (canPin) pinned.push(child<RunReport>(['child-stream', spec1, '1'], '0'));
     twos.push(child<RunReport>(['child-stream', spec1, '2']));
     console.log(
-      `round ${round}: augment alone ${rate(augments.at(-1) as number)}, stream 1 thread ${rate(ones.at(-1)?.steadyImagesPerSecond as number)}` +
+      `round ${round}: augment alone ${rate(augments.at(-1) as number)} (two at once ${rate(pairs.at(-1) as number)}), stream 1 thread ${rate(ones.at(-1)?.steadyImagesPerSecond as number)}` +
         `${canPin ? ` (on one core: ${rate(pinned.at(-1)?.steadyImagesPerSecond as number)})` : ''}, ` +
         `2 threads ${rate(twos.at(-1)?.steadyImagesPerSecond as number)}; ${load()}`,
     );
   }
   const augment = median(augments);
+  const pairRate = median(pairs);
   console.log(`augment alone, 1 thread: ${rate(augment)}  (x2 threads: ${rate(2 * augment)})`);
+  console.log(`augment alone in two processes at once: ${rate(pairRate)} together, ${(pairRate / augment).toFixed(2)}x one ` +
+    '(what two cores give two threads without a pool)');
   const summary = (runs: RunReport[], label: string): number => {
     const steady = median(runs.map((r) => r.steadyImagesPerSecond));
     console.log(
@@ -215,7 +241,8 @@ async function main(): Promise<void> {
       `stream 1 thread ${cpuOne.toFixed(1)} ms, 2 threads ${cpuTwo.toFixed(1)} ms (the pool costs ` +
       `${((100 * (cpuTwo - cpuAlone)) / cpuAlone).toFixed(0)}% over the engine alone; on two idle cores 2 threads could reach ${rate(2000 / cpuTwo)})`,
   );
-  console.log(`2 threads vs augment x 2: ${((100 * two) / (2 * augment)).toFixed(0)}% (target >= 90%)`);
+  console.log(`2 threads vs augment x 2: ${((100 * two) / (2 * augment)).toFixed(0)}% (target >= 90%); ` +
+    `vs two engines at once: ${((100 * two) / pairRate).toFixed(0)}% (the pool's own cost)`);
   // The augment bench's headline is images per CPU-second (every thread of the process): the engine alone's
   // wall-clock rate above also has the idle second core working for it (garbage collection, V8's compiler).
   console.log(`2 threads vs augment x 2, the engine alone counted per CPU-second as the augment bench does ` +
