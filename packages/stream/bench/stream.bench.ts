@@ -4,12 +4,11 @@
 // Each round runs the augment engine alone, then the stream with 1 and with 2 threads, each in a fresh process;
 // the medians over the rounds are reported, so that a burst of load from other jobs moves one round, not the result.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { augmentViews, jpegDecoder, pipelineFromSpec } from '@twinflow/augment';
 import { expandShardSpec, imagePart, ShardWriter, shards } from '@twinflow/shards';
@@ -119,22 +118,21 @@ async function childAugment(spec: string): Promise<{ imagesPerSecond: number; im
   };
 }
 
+/** The JSON report a child prints on its last line. */
+const lastLine = <T>(out: string): T => JSON.parse(out.trim().split('\n').at(-1) as string) as T;
+const script = fileURLToPath(import.meta.url);
+
 /** Runs this script in a fresh process (on the CPUs in `cpus`, through taskset, when given). */
 function child<T>(args: string[], cpus?: string): T {
-  const script = fileURLToPath(import.meta.url);
   const command = [process.execPath, ...process.execArgv, script, ...args];
   if (cpus !== undefined) command.unshift('taskset', '-c', cpus);
-  const out = execFileSync(command[0], command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(out.trim().split('\n').at(-1) as string) as T;
+  return lastLine<T>(execFileSync(command[0], command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 }
 
 /** Runs `copies` processes of this script at once and returns their reports. */
 async function children<T>(args: string[], copies: number): Promise<T[]> {
-  const script = fileURLToPath(import.meta.url);
-  const run = async (): Promise<T> => {
-    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script, ...args], { encoding: 'utf8' });
-    return JSON.parse(stdout.trim().split('\n').at(-1) as string) as T;
-  };
+  const run = async (): Promise<T> =>
+    lastLine<T>((await promisify(execFile)(process.execPath, [...process.execArgv, script, ...args], { encoding: 'utf8' })).stdout);
   return Promise.all(Array.from({ length: copies }, run));
 }
 
@@ -145,11 +143,11 @@ function torchvision(spec: string): { imagesPerSecond: number; images: number } 
   const python = '/usr/bin/python3';
   const probe = spawnSync(python, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'not installed (python3-torchvision)';
-  const script = fileURLToPath(new URL('torchvision-loader.py', import.meta.url));
-  const args = [script, String(batchSize), '2', ...expandShardSpec(spec)];
+  const loader = fileURLToPath(new URL('torchvision-loader.py', import.meta.url));
+  const args = [loader, String(batchSize), '2', ...expandShardSpec(spec)];
   const run = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (run.status !== 0) return `failed (exit ${run.status})`;
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as { imagesPerSecond: number; images: number };
+  return lastLine<{ imagesPerSecond: number; images: number }>(run.stdout);
 }
 
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
