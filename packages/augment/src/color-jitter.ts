@@ -6,7 +6,7 @@ import { LUMA_B, LUMA_G, LUMA_R, type ViewImage } from './image.js';
 import * as is from './is.js';
 import * as check from './options.js';
 import type { Transform } from './transform.js';
-import { COLOUR_OPS, kernels } from './wasm-kernels.js';
+import { COLOUR_OPS, colourProgram, kernels } from './wasm-kernels.js';
 
 /** Options of colorJitter; defaults are SimCLR's at strength 1 (0.8, 0.8, 0.8, 0.2) applied with p = 0.8. */
 export interface ColorJitterOptions {
@@ -29,18 +29,12 @@ export type ColourStep = [number, number, number];
 export function runColour(image: ViewImage, steps: ColourStep[], sums = false): [number, number, number] {
   const pixels = image.width * image.height;
   const totals: [number, number, number] = [0, 0, 0];
+  const program = colourProgram(steps.map((step) => step[0]), sums);
+  const factors = steps.flatMap((step) => [step[1], step[2]]);
   inArena(image, (ptr) => {
     const mark = arena.save();
-    const program = arena.alloc(steps.length * 12);
     const out = sums ? arena.alloc(48) : 0;
-    const words = arena.i32(program, steps.length * 3);
-    const floats = arena.f32(program, steps.length * 3);
-    steps.forEach(([op, a, b], k) => {
-      words[k * 3] = op;
-      floats[k * 3 + 1] = a;
-      floats[k * 3 + 2] = b;
-    });
-    kernels.colour(ptr, pixels, program, steps.length, out);
+    program(ptr, pixels, out, ...factors);
     if (sums) {
       const lanes = arena.f32(out, 12);
       for (let c = 0; c < 3; c++) totals[c] = lanes[c * 4] + lanes[c * 4 + 1] + lanes[c * 4 + 2] + lanes[c * 4 + 3];

@@ -32,6 +32,7 @@ function s32(n: number): number[] {
 
 const I32 = 0x7f;
 const V128 = 0x7b;
+const F32 = 0x7d;
 const get = (i: number): number[] => [0x20, ...u32(i)];
 const set = (i: number): number[] => [0x21, ...u32(i)];
 const tee = (i: number): number[] => [0x22, ...u32(i)];
@@ -330,23 +331,29 @@ function channelSums(): Func {
   };
 }
 
-/** Opcodes of a `colour` program entry: (i32 op, f32 a, f32 b), 12 bytes. */
+/** The ops a colour program is made of. */
 export const COLOUR_OPS = { affine: 0, saturation: 1, hue: 2 } as const;
 
 /**
- * colour(ptr, pixels, program, steps, sums): run a short program of colour ops over RGB pixels in one pass,
- * four pixels at a time deinterleaved into R, G, B vectors (so the jitter's ops cost one load and store, not
- * one each). Ops, torchvision's float formulas:
+ * colour<ops>(ptr, pixels, sums, a0, b0, a1, b1, ...): run one fixed sequence of colour ops over RGB pixels in one
+ * pass, four pixels at a time deinterleaved into R, G, B vectors (so the jitter's ops cost one load and store, not
+ * one each). Each sequence is its own function with the ops inlined and their factors splatted once: one function
+ * reading the ops from memory paid loads, splats and two branches per op per four pixels, and was 12% slower on a
+ * four-op jitter with the same output bytes. Ops, torchvision's float formulas:
  * - affine(a, b): x = clamp(a x + b, 0, 1) per channel (brightness: b = 0; contrast: b = (1 - a) mean);
  * - saturation(a, b = 1 - a): x = clamp(a x + b luma, 0, 1) (a = 0 is grayscale);
  * - hue(a = 6 shift): HSV rotation; channel n (R 5, G 3, B 1) = v - c clamp(min(k, 4 - k), 0, 1) with
  *   k = (n + 6h) mod 6 and c = v - min: the p, q, t of `_hsv2rgb` without per-sector selects.
- * With sums != 0, the per-channel sums of the result are left as three 4-lane vectors at sums.
+ * With `sums`, the per-channel sums of the result are left as three 4-lane vectors at the `sums` address.
  */
-function colour(): Func {
-  const [ptr, pixels, program, steps, sums] = [0, 1, 2, 3, 4];
-  const [i, q, k, e] = [5, 6, 7, 8];
-  const [v0, v1, v2, R, G, B, mx, c, h6, isR, isG, va, vb, g, sR, sG, sB, mask] = Array.from({ length: 18 }, (_, n) => 9 + n);
+function colourProgramFunc(ops: readonly number[], sums: boolean): Func {
+  const [ptr, pixels, out] = [0, 1, 2];
+  const a = (step: number): number => 3 + 2 * step;
+  const params = [I32, I32, I32, ...ops.flatMap(() => [F32, F32])];
+  let next = params.length;
+  const [i, q] = [next++, next++];
+  const [v0, v1, v2, R, G, B, mx, c, h6, isR, isG, g, sR, sG, sB, mask] = Array.from({ length: 16 }, () => next++);
+  const factors = ops.map(() => [next++, next++]);
   const x = (n: number): number[] => get(n);
   const splat = (v: number): number[] => f32x4(v, v, v, v);
   // f32x4.min / max must propagate NaN and order -0 < +0, which V8 lowers to about eight instructions each;
@@ -362,13 +369,14 @@ function colour(): Func {
   const floor = simd(0x68);
   // Every shuffle takes its two low lanes from the first operand and its two high lanes from the second, the
   // form V8 emits as one shufps (other lane patterns become two pshufb, an or and two constant loads).
-  const shuf = (a: number[], b: number[], lanes: number[]): number[] => [...a, ...b, ...shuffle(lanes)];
-  const rows = (a: number[], b: number[]): number[] => shuf(a, b, [0, 2, 4, 6]);
-  // bitselect(a, b, mask) = mask ? a : b
-  const choose = (a: number[], b: number[], m: number[]): number[] => [...a, ...b, ...m, ...bitselect];
+  const shuf = (p: number[], r: number[], lanes: number[]): number[] => [...p, ...r, ...shuffle(lanes)];
+  const rows = (p: number[], r: number[]): number[] => shuf(p, r, [0, 2, 4, 6]);
+  // bitselect(p, r, m) = m ? p : r
+  const choose = (p: number[], r: number[], m: number[]): number[] => [...p, ...r, ...m, ...bitselect];
   const each = (f: (ch: number) => number[]): number[] => [...f(R), ...set(R), ...f(G), ...set(G), ...f(B), ...set(B)];
-  const affineOp = each((ch) => clamp01([...x(ch), ...x(va), ...fmul, ...x(vb), ...fadd]));
-  const saturationOp = [
+  const affineOp = (va: number, vb: number): number[] =>
+    each((ch) => clamp01([...x(ch), ...x(va), ...fmul, ...x(vb), ...fadd]));
+  const saturationOp = (va: number, vb: number): number[] => [
     ...x(R), ...splat(LUMA_R), ...fmul, ...x(G), ...splat(LUMA_G), ...fmul, ...fadd, ...x(B), ...splat(LUMA_B), ...fmul, ...fadd,
     ...x(vb), ...fmul, ...set(g),
     ...each((ch) => clamp01([...x(ch), ...x(va), ...fmul, ...x(g), ...fadd])),
@@ -381,7 +389,7 @@ function colour(): Func {
     ...clamp01([...x(v0), ...splat(4), ...x(v0), ...fsub, ...pmin]),
     ...fmul, ...fsub,
   ];
-  const hueOp = [
+  const hueOp = (va: number): number[] => [
     ...x(R), ...x(G), ...pmax, ...x(B), ...pmax, ...set(mx),
     ...x(mx), ...x(R), ...x(G), ...pmin, ...x(B), ...pmin, ...fsub, ...set(c),
     ...x(mx), ...x(R), ...feq, ...set(isR),
@@ -394,11 +402,15 @@ function colour(): Func {
     ...channel(5), ...channel(3), ...channel(1),
     ...set(B), ...set(G), ...set(R),
   ];
+  const op = (code: number, [va, vb]: number[]): number[] =>
+    code === COLOUR_OPS.affine ? affineOp(va, vb) : code === COLOUR_OPS.saturation ? saturationOp(va, vb) : hueOp(va);
   const sum = (acc: number, ch: number): number[] => [...x(acc), ...x(ch), ...x(mask), ...vand, ...fadd, ...set(acc)];
+  const steps = ops.flatMap((code, step) => op(code, factors[step]));
   return {
-    params: ints(5),
-    locals: [...ints(4), ...new Array<number>(18).fill(V128)],
+    params,
+    locals: [...ints(2), ...new Array<number>(next - params.length - 2).fill(V128)],
     body: [
+      ...factors.flatMap(([va, vb], step) => [...get(a(step)), ...fsplat, ...set(va), ...get(a(step) + 1), ...fsplat, ...set(vb)]),
       ...vzero, ...set(sR), ...vzero, ...set(sG), ...vzero, ...set(sB),
       ...loop(i, pixels, 4, [
         ...get(ptr), ...get(i), ...i32(12), ...mul, ...add, ...set(q),
@@ -408,35 +420,23 @@ function colour(): Func {
         ...shuf(x(v0), shuf(x(v1), x(v2), [2, 2, 5, 5]), [0, 3, 5, 6]), ...set(R),
         ...rows(shuf(x(v0), x(v1), [1, 1, 4, 4]), shuf(x(v1), x(v2), [3, 3, 6, 6])), ...set(G),
         ...shuf(shuf(x(v0), x(v1), [2, 2, 5, 5]), x(v2), [0, 2, 4, 7]), ...set(B),
-        ...loop(k, steps, 1, [
-          ...get(program), ...get(k), ...i32(12), ...mul, ...add, ...set(e),
-          ...get(e), 0x2a, 2, 4, ...fsplat, ...set(va),
-          ...get(e), 0x2a, 2, 8, ...fsplat, ...set(vb),
-          ...get(e), ...load, ...i32(COLOUR_OPS.affine), 0x46,
-          0x04, 0x40, ...affineOp,
-          0x05,
-          ...get(e), ...load, ...i32(COLOUR_OPS.saturation), 0x46,
-          0x04, 0x40, ...saturationOp, 0x05, ...hueOp, 0x0b,
-          0x0b,
-        ]),
-        ...get(sums),
-        0x04, 0x40,
-        // lanes past the last pixel hold slack, not pixels: mask them out of the sums
-        ...get(i), ...simd(0x11), ...simd(0x0c, ...new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)), ...simd(0xae),
-        ...get(pixels), ...simd(0x11), ...simd(0x39), ...set(mask),
-        ...sum(sR, R), ...sum(sG, G), ...sum(sB, B),
-        0x0b,
+        ...steps,
+        ...(sums ? [
+          // lanes past the last pixel hold slack, not pixels: mask them out of the sums
+          ...get(i), ...simd(0x11), ...simd(0x0c, ...new Uint8Array(new Int32Array([0, 1, 2, 3]).buffer)), ...simd(0xae),
+          ...get(pixels), ...simd(0x11), ...simd(0x39), ...set(mask),
+          ...sum(sR, R), ...sum(sG, G), ...sum(sB, B),
+        ] : []),
         // interleave back: (R0 G0 B0 R1) (G1 B1 R2 G2) (B2 R3 G3 B3)
         ...get(q), ...rows(shuf(x(R), x(G), [0, 0, 4, 4]), shuf(x(B), x(R), [0, 0, 5, 5])), ...simd(0x0b, 0, 0),
         ...get(q), ...rows(shuf(x(G), x(B), [1, 1, 5, 5]), shuf(x(R), x(G), [2, 2, 6, 6])), ...simd(0x0b, 0, 16),
         ...get(q), ...rows(shuf(x(B), x(R), [2, 2, 7, 7]), shuf(x(G), x(B), [3, 3, 7, 7])), ...simd(0x0b, 0, 32),
       ]),
-      ...get(sums),
-      0x04, 0x40,
-      ...get(sums), ...x(sR), ...simd(0x0b, 0, 0),
-      ...get(sums), ...x(sG), ...simd(0x0b, 0, 16),
-      ...get(sums), ...x(sB), ...simd(0x0b, 0, 32),
-      0x0b,
+      ...(sums ? [
+        ...get(out), ...x(sR), ...simd(0x0b, 0, 0),
+        ...get(out), ...x(sG), ...simd(0x0b, 0, 16),
+        ...get(out), ...x(sB), ...simd(0x0b, 0, 32),
+      ] : []),
     ],
   };
 }
@@ -492,7 +492,7 @@ function assemble(): Uint8Array {
   return encode([
     { name: 'vpassU8', ...vpass() }, { name: 'hpass', ...hpass() },
     ...Array.from({ length: UNROLLED_TAPS }, (_, k) => ({ name: `hpass${k + 1}`, ...hpassK(k + 1) })),
-    { name: 'channelSums', ...channelSums() }, { name: 'colour', ...colour() }, { name: 'toBytes', ...toBytes() },
+    { name: 'channelSums', ...channelSums() }, { name: 'toBytes', ...toBytes() },
     { name: 'sym', ...sym() },
     ...Array.from({ length: UNROLLED_RADIUS }, (_, k) => ({ name: `blurH${k + 1}`, ...blurH(k + 1) })),
   ], false);
@@ -516,7 +516,6 @@ interface Exports {
   hpass(dst: number, src: number, stride: number, rows: number, first: number, count: number, weights: number, ksize: number, n: number, flip: number): void;
   [unrolledH: `hpass${number}`]: (dst: number, src: number, stride: number, rows: number, first: number, weights: number, ksize: number, n: number, flip: number) => void;
   channelSums(ptr: number, pixels: number, out: number): void;
-  colour(ptr: number, pixels: number, program: number, steps: number, sums: number): void;
   toBytes(dst: number, src: number, n: number): void;
   sym(dst: number, dstStride: number, src: number, srcStride: number, step: number, n: number, rows: number, weights: number, r: number): void;
   [unrolled: `blurH${number}`]: (dst: number, dstStride: number, src: number, srcStride: number, n: number, rows: number, weights: number) => void;
@@ -545,4 +544,25 @@ export function columnBlur(r: number, stride: number): ColumnBlur {
     columnBlurs.set(key, blur);
   }
   return blur;
+}
+
+/** colour<ops>(ptr, pixels, sums, a0, b0, a1, b1, ...) for one sequence of colour ops. */
+export type ColourProgram = (ptr: number, pixels: number, sums: number, ...factors: number[]) => void;
+
+const colourPrograms = new Map<string, ColourProgram>();
+
+/**
+ * The colour kernel for `ops` (COLOUR_OPS codes), summing the result when `sums`, compiled on first use. The
+ * jitter makes at most a few hundred distinct sequences (orders of up to four ops, split at contrast), so all
+ * are kept.
+ */
+export function colourProgram(ops: readonly number[], sums: boolean): ColourProgram {
+  const key = `${ops.join('')}${sums ? '+' : ''}`;
+  let program = colourPrograms.get(key);
+  if (program === undefined) {
+    const module = new wasm.Module(encode([{ name: 'colour', ...colourProgramFunc(ops, sums) }], true));
+    program = (new wasm.Instance(module, { k: { memory: kernels.memory } }).exports as { colour: ColourProgram }).colour;
+    colourPrograms.set(key, program);
+  }
+  return program;
 }
