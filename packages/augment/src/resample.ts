@@ -95,14 +95,20 @@ export function resample(source: DecodedImage, g: Geometry): ArenaImage {
   const ay = taps(g.sy, g.sh, g.rh, g.wy, wh, g.interpolation);
   const ax = taps(0, g.sw, g.rw, g.wx, ww, g.interpolation);
   const n = g.sw * 3;
-  const tmp = arena.alloc(wh * n * 4);
+  // + 16: the unrolled vertical pass writes rows rounded up to 16 floats, 12 more than the arena's slack covers
+  const tmp = arena.alloc(wh * n * 4 + 16);
   const out = arena.alloc(ww * wh * 12);
+  const ky = ay.count.reduce((most, c) => Math.max(most, c), 0);
+  const unrolledY = ky >= 1 && ky <= UNROLLED_TAPS && ky <= g.sh;
+  if (unrolledY) fit(ay, ky, g.sy + g.sh);
   const y = arena.taps(ay, 1 / 255);
   const k = ax.count.reduce((most, c) => Math.max(most, c), 0);
   const unrolled = k >= 1 && k <= UNROLLED_TAPS && k <= g.sw;
   if (unrolled) fit(ax, k, g.sw);
   const x = arena.taps(ax, 1);
-  kernels.vpassU8(tmp, src + g.sx * 3, source.width * 3, n, y.first, y.count, y.weights, ay.ksize, wh);
+  const stride = source.width * 3;
+  if (unrolledY) kernels[`vpass${ky}`](tmp, src + g.sx * 3, stride, n, y.first, y.weights, ay.ksize, wh);
+  else kernels.vpassU8(tmp, src + g.sx * 3, stride, n, y.first, y.count, y.weights, ay.ksize, wh);
   if (unrolled) kernels[`hpass${k}`](out, tmp, n * 4, wh, x.first, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
   else kernels.hpass(out, tmp, n * 4, wh, x.first, x.count, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
   const view = new ArenaImage(out, ww, wh);
