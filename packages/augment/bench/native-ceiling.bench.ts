@@ -1,8 +1,9 @@
-// How much faster would native code be than the shipped WebAssembly kernels? The colour jitter's hue rotation
+// How much would the two ways of halving the kernels' cost gain? 1. Native code: the colour jitter's hue rotation
 // (the most expensive op per pixel) three ways on one 224x224 view: the shipped hand-assembled kernel (4 lanes),
 // the same formulas in C (bench/native/hue.c) compiled by clang for AVX2 (8 lanes) and called through koffi, and
-// that C compiled by clang for WebAssembly SIMD. Needs clang-14 (or clang) and lld; checks the three agree bit for
-// bit, then prints ms per view and the ratios.
+// that C compiled by clang for WebAssembly SIMD; the three must agree bit for bit. 2. 16-bit pixels: the vertical
+// resampling pass as shipped against a first 16-bit version (bench/native/vpass16.c) for crops of several sizes
+// resized to 224. Needs clang-14 (or clang) and lld; prints ms and the ratios.
 //
 //   npm run bench:native -w @twinflow/augment [-- --rounds 10]
 
@@ -14,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { arena } from '../src/arena.js';
-import { COLOUR_OPS, colourProgram } from '../src/wasm-kernels.js';
+import { taps } from '../src/resample.js';
+import { COLOUR_OPS, colourProgram, kernels } from '../src/wasm-kernels.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const rounds = Number(values.rounds);
@@ -36,6 +38,9 @@ const wasmFile = path.join(dir, 'hue.wasm');
 execFileSync(clang, ['-O3', '-mavx2', '-ffp-contract=off', '-fno-math-errno', '-shared', '-fPIC', '-o', so, source]);
 execFileSync(clang, ['--target=wasm32', '-O3', '-msimd128', '-ffp-contract=off', '-nostdlib', '-Wl,--no-entry',
   '-Wl,--export=hue', '-Wl,--import-memory', '-o', wasmFile, source]);
+const vpass16File = path.join(dir, 'vpass16.wasm');
+execFileSync(clang, ['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=vpass16',
+  '-Wl,--import-memory', '-o', vpass16File, path.join(here, 'native', 'vpass16.c')]);
 
 interface Koffi { load(path: string): { func(signature: string): (...args: unknown[]) => unknown } }
 const koffi = createRequire(import.meta.url)('koffi') as Koffi;
@@ -43,6 +48,9 @@ const nativeHue = koffi.load(so).func('void hue(float *p, int pixels, float shif
 const memory = new WebAssembly.Memory({ initial: 64 });
 const clangWasm = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmFile)), { env: { memory } })
   .exports as { hue(ptr: number, pixels: number, shift6: number): void };
+const memory16 = new WebAssembly.Memory({ initial: 128 });
+const { vpass16 } = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(vpass16File)), { env: { memory: memory16 } })
+  .exports as { vpass16(dst: number, src: number, stride: number, n: number, first: number, wq: number, k: number, rows: number): void };
 rmSync(dir, { recursive: true, force: true });
 
 const pixels = 224 * 224;
@@ -71,19 +79,68 @@ const ours = arena.f32(ptr, input.length);
 const same = (other: Float32Array): boolean => other.every((v, i) => Object.is(v, ours[i]));
 if (!same(native) || !same(clangView)) throw new Error('the three hue kernels disagree: the comparison would be unfair');
 
-// Timed on the result of the previous application (hue rotations keep values in [0, 1]); rounds alternate paths.
-const times = new Map<string, number[]>(Object.keys(paths).map((name) => [name, []]));
-for (let r = 0; r < rounds + 1; r++) {
-  for (const [name, run] of Object.entries(paths)) {
-    const start = performance.now();
-    for (let k = 0; k < 200; k++) run();
-    if (r > 0) times.get(name)?.push((performance.now() - start) / 200);
-  }
-}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const base = median(times.get('shipped wasm (hand-assembled, 4 lanes)') ?? []);
+/** Median ms per call of each of `runs`, alternating them over `rounds` rounds of `reps` calls. */
+function time(runs: (() => void)[], reps: number): number[] {
+  const all = runs.map((): number[] => []);
+  for (let r = 0; r < rounds + 1; r++) {
+    runs.forEach((run, i) => {
+      const start = performance.now();
+      for (let k = 0; k < reps; k++) run();
+      if (r > 0) all[i].push((performance.now() - start) / reps);
+    });
+  }
+  return all.map(median);
+}
+
+// Timed on the result of the previous application (hue rotations keep values in [0, 1]).
+const hueTimes = time(Object.values(paths), 200);
 console.log(`hue rotation of one 224x224 view, median of ${rounds} rounds of 200; the three give the same bits`);
-for (const [name, xs] of times) {
-  const ms = median(xs);
-  console.log(`${name.padEnd(40)} ${ms.toFixed(3)} ms  ${(base / ms).toFixed(2)}x the shipped kernel`);
+Object.keys(paths).forEach((name, i) => {
+  console.log(`${name.padEnd(40)} ${hueTimes[i].toFixed(3)} ms  ${(hueTimes[0] / hueTimes[i]).toFixed(2)}x the shipped kernel`);
+});
+
+// 2. The vertical resampling pass of a 500x375 photo's crop (a square box of `side` rows) to 224 rows.
+const [width, height] = [500, 375];
+const photo = arena.alloc(width * height * 3 + 64);
+const bytes = arena.u8(photo, width * height * 3);
+for (let i = 0; i < bytes.length; i++) {
+  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+  bytes[i] = state >>> 24;
+}
+const [PHOTO, FIRST, WEIGHTS, DST] = [1 << 20, 2 << 20, 3 << 20, 4 << 20];
+new Uint8Array(memory16.buffer, PHOTO, bytes.length).set(bytes);
+console.log('\nvertical resampling pass of a square crop to 224 rows, shipped float kernel against 16-bit (clang wasm)');
+for (const side of [120, 224, 300, 375]) {
+  const t = taps(0, side, 224, 0, 224, 'bilinear');
+  const k = Math.max(...t.count);
+  // every row given k taps, as resample's fit does (leading zero weights for the last rows)
+  for (let o = 0; o < 224; o++) {
+    const shift = t.first[o] + k - side;
+    if (shift <= 0) continue;
+    const at = o * t.ksize;
+    for (let i = t.count[o] - 1; i >= 0; i--) t.weights[at + i + shift] = t.weights[at + i];
+    t.weights.fill(0, at, at + shift);
+    t.first[o] -= shift;
+  }
+  const n = side * 3;
+  const table = arena.taps(t, 1 / 255);
+  const out = arena.alloc(224 * n * 4 + 64);
+  new Int32Array(memory16.buffer, FIRST, 224).set(t.first);
+  const q14 = new Int16Array(memory16.buffer, WEIGHTS, 224 * k);
+  for (let o = 0; o < 224; o++) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += q14[o * k + j] = Math.round(t.weights[o * t.ksize + j] * 16384);
+    q14[o * k] += 16384 - sum; // the rounded weights still sum to one
+  }
+  const shippedPass = (): void => kernels[`vpass${k}`](out, photo, width * 3, n, table.first, table.weights, t.ksize, 224);
+  const fixedPass = (): void => vpass16(DST, PHOTO, width * 3, n, FIRST, WEIGHTS, k, 224);
+  shippedPass();
+  fixedPass();
+  const a = arena.f32(out, 224 * n);
+  const b = new Float32Array(memory16.buffer, DST, 224 * n);
+  const worst = a.reduce((most, v, i) => Math.max(most, Math.abs(v - b[i])), 0);
+  const [float, fixed] = time([shippedPass, fixedPass], 100);
+  console.log(`crop ${side} rows, ${k} taps: shipped ${float.toFixed(3)} ms, 16-bit ${fixed.toFixed(3)} ms = ` +
+    `${(float / fixed).toFixed(2)}x the shipped kernel; outputs differ by up to ${worst.toExponential(1)}`);
 }
