@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { arena } from '../src/arena.js';
-import { taps } from '../src/resample.js';
+import { fit, taps } from '../src/resample.js';
 import { COLOUR_OPS, colourProgram, kernels } from '../src/wasm-kernels.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
@@ -114,15 +114,7 @@ console.log('\nvertical resampling pass of a square crop to 224 rows, shipped fl
 for (const side of [120, 224, 300, 375]) {
   const t = taps(0, side, 224, 0, 224, 'bilinear');
   const k = Math.max(...t.count);
-  // every row given k taps, as resample's fit does (leading zero weights for the last rows)
-  for (let o = 0; o < 224; o++) {
-    const shift = t.first[o] + k - side;
-    if (shift <= 0) continue;
-    const at = o * t.ksize;
-    for (let i = t.count[o] - 1; i >= 0; i--) t.weights[at + i + shift] = t.weights[at + i];
-    t.weights.fill(0, at, at + shift);
-    t.first[o] -= shift;
-  }
+  fit(t, k, side); // every row given k taps, as resample does for the unrolled pass
   const n = side * 3;
   const table = arena.taps(t, 1 / 255);
   const out = arena.alloc(224 * n * 4 + 64);

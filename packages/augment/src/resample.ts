@@ -76,7 +76,7 @@ export function taps(boxStart: number, boxSize: number, scaledSize: number, wind
  * window would run past the end starts earlier, its weights moved up behind leading zeros (0 * x adds nothing,
  * and the real taps keep their order, so the sums are unchanged).
  */
-function fit(t: Taps, k: number, size: number): void {
+export function fit(t: Taps, k: number, size: number): void {
   for (let o = 0; o < t.first.length; o++) {
     const shift = t.first[o] + k - size;
     if (shift <= 0 || t.count[o] === 0) continue;

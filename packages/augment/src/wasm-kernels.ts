@@ -74,6 +74,9 @@ interface Func {
 }
 
 const ints = (n: number): number[] => new Array<number>(n).fill(I32);
+/** Splat each of the `count` floats at address local `ptr` into its own vector local `local(t)`, once, before a loop. */
+const splatWeights = (ptr: number, count: number, local: (t: number) => number): number[] =>
+  Array.from({ length: count }, (_, t) => [...get(ptr), ...simd(0x09, 0, ...u32(t * 4)), ...set(local(t))]).flat();
 
 /**
  * vpassU8(dst, src, stride, n, first, count, weights, ksize, rows): for each output row o,
@@ -164,7 +167,7 @@ function vpassK(k: number): Func {
     ...get(dst), ...get(o), ...get(n), ...mul, ...i32(4), ...mul, ...add, ...set(out),
     ...get(src), ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...get(stride), ...mul, ...add, ...set(base),
     ...get(weights), ...get(o), ...get(ksize), ...mul, ...i32(4), ...mul, ...add, ...set(wp),
-    ...Array.from({ length: k }, (_, t) => [...get(wp), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+    ...splatWeights(wp, k, w),
     ...loop(i, n, 16, [
       ...Array.from({ length: k }, (_, t) => tap(t)).flat(),
       ...[0, 1, 2, 3].flatMap((j) => [...get(out), ...get(i), ...i32(4), ...mul, ...add, ...get(acc(j)), ...simd(0x0b, 0, ...u32(j * 16))]),
@@ -238,7 +241,7 @@ function hpassK(k: number): Func {
       ...get(d), ...get(flip), ...select, ...set(o),
       ...get(src), ...get(first), ...get(o), ...i32(4), ...mul, ...add, ...load, ...i32(12), ...mul, ...add, ...set(p),
       ...get(weights), ...get(o), ...get(ksize), ...mul, ...i32(4), ...mul, ...add, ...set(wp),
-      ...Array.from({ length: k }, (_, t) => [...get(wp), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+      ...splatWeights(wp, k, w),
       ...get(dst), ...get(d), ...i32(12), ...mul, ...add, ...set(q),
       // A 16-byte store spills its 4th lane into the next pixel of the row, which a later column overwrites; the
       // last column would spill into the next row's first pixel, already written, so it stores 8 + 4 bytes.
@@ -310,7 +313,7 @@ function blurH(r: number): Func {
   const taps: number[] = [...at(r * 12), ...get(w(0)), ...fmul];
   for (let t = 1; t <= r; t++) taps.push(...at((r - t) * 12), ...at((r + t) * 12), ...fadd, ...get(w(t)), ...fmul, ...fadd);
   const body = [
-    ...Array.from({ length: r + 1 }, (_, t) => [...get(weights), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+    ...splatWeights(weights, r + 1, w),
     ...loop(y, rows, 1, [
       ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...tee(o),
       ...get(n), ...i32(4), ...mul, ...add, ...set(end),
@@ -341,7 +344,7 @@ function blurColumns(r: number, stride: number): Func {
   const taps: number[] = [...at(r), ...get(w(0)), ...fmul];
   for (let t = 1; t <= r; t++) taps.push(...at(r - t), ...at(r + t), ...fadd, ...get(w(t)), ...fmul, ...fadd);
   const body = [
-    ...Array.from({ length: r + 1 }, (_, t) => [...get(weights), ...simd(0x09, 0, ...u32(t * 4)), ...set(w(t))]).flat(),
+    ...splatWeights(weights, r + 1, w),
     ...loop(y, rows, 1, [
       ...get(dst), ...get(y), ...get(dstStride), ...mul, ...add, ...tee(o),
       ...get(n), ...i32(4), ...mul, ...add, ...set(end),
