@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { arena } from '../src/arena.js';
-import { fit, taps } from '../src/resample.js';
+import { taps, unrolledTaps } from '../src/resample.js';
 import { COLOUR_OPS, colourProgram, kernels } from '../src/wasm-kernels.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
@@ -57,10 +57,9 @@ const pixels = 224 * 224;
 const shift6 = 6 * 0.1;
 const input = new Float32Array(pixels * 3);
 let state = 1;
-for (let i = 0; i < input.length; i++) {
-  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-  input[i] = (state >>> 8) / 16777216;
-}
+/** A 32-bit linear congruential step: fixed inputs, no seedable library needed for a bench. */
+const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+for (let i = 0; i < input.length; i++) input[i] = (next() >>> 8) / 16777216;
 const ptr = arena.alloc(input.length * 4);
 const shipped = colourProgram([COLOUR_OPS.hue], false);
 const native = new Float32Array(input);
@@ -104,17 +103,13 @@ Object.keys(paths).forEach((name, i) => {
 const [width, height] = [500, 375];
 const photo = arena.alloc(width * height * 3 + 64);
 const bytes = arena.u8(photo, width * height * 3);
-for (let i = 0; i < bytes.length; i++) {
-  state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-  bytes[i] = state >>> 24;
-}
+for (let i = 0; i < bytes.length; i++) bytes[i] = next() >>> 24;
 const [PHOTO, FIRST, WEIGHTS, DST] = [1 << 20, 2 << 20, 3 << 20, 4 << 20];
 new Uint8Array(memory16.buffer, PHOTO, bytes.length).set(bytes);
 console.log('\nvertical resampling pass of a square crop to 224 rows, shipped float kernel against 16-bit (clang wasm)');
 for (const side of [120, 224, 300, 375]) {
   const t = taps(0, side, 224, 0, 224, 'bilinear');
-  const k = Math.max(...t.count);
-  fit(t, k, side); // every row given k taps, as resample does for the unrolled pass
+  const k = unrolledTaps(t, side, side); // every row given k taps, as resample does for the unrolled pass
   const n = side * 3;
   const table = arena.taps(t, 1 / 255);
   const out = arena.alloc(224 * n * 4 + 64);

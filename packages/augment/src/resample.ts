@@ -76,7 +76,7 @@ export function taps(boxStart: number, boxSize: number, scaledSize: number, wind
  * window would run past the end starts earlier, its weights moved up behind leading zeros (0 * x adds nothing,
  * and the real taps keep their order, so the sums are unchanged).
  */
-export function fit(t: Taps, k: number, size: number): void {
+function fit(t: Taps, k: number, size: number): void {
   for (let o = 0; o < t.first.length; o++) {
     const shift = t.first[o] + k - size;
     if (shift <= 0 || t.count[o] === 0) continue;
@@ -85,6 +85,17 @@ export function fit(t: Taps, k: number, size: number): void {
     t.weights.fill(0, base, base + shift);
     t.first[o] -= shift;
   }
+}
+
+/**
+ * The tap count of `t` when an unrolled pass can take it (1 to UNROLLED_TAPS, and no more than the box's `boxSize`
+ * inputs), with every output fitted to exactly that many taps inside [0, end); 0 for the general pass.
+ */
+export function unrolledTaps(t: Taps, boxSize: number, end: number): number {
+  const k = t.count.reduce((most, c) => Math.max(most, c), 0);
+  if (k < 1 || k > UNROLLED_TAPS || k > boxSize) return 0;
+  fit(t, k, end);
+  return k;
 }
 
 /** Render `g` from `source` into a new arena view (float32 RGB in [0, 1], `g.ww` x `g.wh`): vertical pass first
@@ -98,18 +109,14 @@ export function resample(source: DecodedImage, g: Geometry): ArenaImage {
   // + 16: the unrolled vertical pass writes rows rounded up to 16 floats, 12 more than the arena's slack covers
   const tmp = arena.alloc(wh * n * 4 + 16);
   const out = arena.alloc(ww * wh * 12);
-  const ky = ay.count.reduce((most, c) => Math.max(most, c), 0);
-  const unrolledY = ky >= 1 && ky <= UNROLLED_TAPS && ky <= g.sh;
-  if (unrolledY) fit(ay, ky, g.sy + g.sh);
+  const ky = unrolledTaps(ay, g.sh, g.sy + g.sh);
   const y = arena.taps(ay, 1 / 255);
-  const k = ax.count.reduce((most, c) => Math.max(most, c), 0);
-  const unrolled = k >= 1 && k <= UNROLLED_TAPS && k <= g.sw;
-  if (unrolled) fit(ax, k, g.sw);
+  const k = unrolledTaps(ax, g.sw, g.sw);
   const x = arena.taps(ax, 1);
   const stride = source.width * 3;
-  if (unrolledY) kernels[`vpass${ky}`](tmp, src + g.sx * 3, stride, n, y.first, y.weights, ay.ksize, wh);
+  if (ky) kernels[`vpass${ky}`](tmp, src + g.sx * 3, stride, n, y.first, y.weights, ay.ksize, wh);
   else kernels.vpassU8(tmp, src + g.sx * 3, stride, n, y.first, y.count, y.weights, ay.ksize, wh);
-  if (unrolled) kernels[`hpass${k}`](out, tmp, n * 4, wh, x.first, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
+  if (k) kernels[`hpass${k}`](out, tmp, n * 4, wh, x.first, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
   else kernels.hpass(out, tmp, n * 4, wh, x.first, x.count, x.weights, ax.ksize, ww, g.flip ? 1 : 0);
   const view = new ArenaImage(out, ww, wh);
   if (g.interpolation === 'bicubic') {

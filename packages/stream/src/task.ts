@@ -4,7 +4,6 @@ import type { PipelineSpec } from '@twinflow/augment';
 /** Samples per ViewTask when the workers are busy (fewer when one would otherwise wait). */
 export const SAMPLES_PER_TASK = 4;
 
-
 /** Fixed for the life of a pool; sent once as workerData. */
 export interface WorkerConfig {
   spec: PipelineSpec;
